@@ -1,0 +1,11 @@
+namespace Lessons.Cli;
+
+/// <summary>The command line's exit codes (README, "Exit codes").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;            // an unexpected error inside a lesson
+    public const int Usage = 2;             // unknown lesson or option, bad value
+    public const int DeviceUnavailable = 3; // CUDA where there is none, or libtorch failed to load
+    public const int Diverged = 4;          // the settings made training produce NaN or infinity
+}

@@ -1,0 +1,27 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lessons.Core.Catalog;
+
+namespace Lessons.Cli;
+
+/// <summary>A lesson run as one JSON object: lesson, device, seed, options, results, transcript.</summary>
+public static class RunJson
+{
+    static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Serialize(LessonRun run) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["lesson"] = run.Lesson.Id,
+        ["device"] = run.Device,
+        ["seed"] = run.Seed,
+        ["options"] = run.Options,
+        ["results"] = run.Results,
+        ["transcript"] = run.Transcript,
+    }, Options);
+}

@@ -1,0 +1,39 @@
+namespace Lessons.Core.Catalog;
+
+/// <summary>Where in the tutorials a lesson comes from: the seed file, its section, and the heading.</summary>
+/// <param name="File">The tutorial file under shared/seeds, e.g. <c>001_527ed903e0dd4563.txt</c>.</param>
+/// <param name="Section">The section's number in that file, for ordering and citing (§1).</param>
+/// <param name="Heading">The tutorial's own heading for the section, in its own words.</param>
+/// <param name="Position">Order of the lesson among those of one section.</param>
+public sealed record LessonSource(string File, int Section, string Heading, int Position = 0)
+{
+    public override string ToString() => $"{File} §{Section} {Heading}";
+}
+
+/// <summary>
+/// One example of the tutorials, ported. A lesson is a small class: an id, a title, the section it
+/// ports, its options with the tutorial's values as defaults, and <see cref="Run"/>, which reads top
+/// to bottom like the tutorial's code. It prints through <see cref="LessonContext.Print"/> (the
+/// transcript) and records named results for tests and tools; it never touches the console.
+/// Lessons are found by <see cref="LessonCatalog"/>: a new class is all a new lesson needs.
+/// </summary>
+public abstract class Lesson
+{
+    /// <summary>Kebab-case id used on the command line, e.g. <c>computational-graph</c>.</summary>
+    public abstract string Id { get; }
+
+    /// <summary>The title, with the tutorial's own heading.</summary>
+    public abstract string Title { get; }
+
+    public abstract LessonSource Source { get; }
+
+    /// <summary>
+    /// The seed the tutorial sets before its first random draw, or 0 where the tutorial draws
+    /// without one (the project's rule); null when the lesson draws nothing at random.
+    /// </summary>
+    public virtual long? Seed => null;
+
+    public virtual IReadOnlyList<LessonOption> Options => [];
+
+    public abstract void Run(LessonContext context);
+}

@@ -1,0 +1,70 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Lessons.Core.Catalog;
+
+/// <summary>
+/// Every lesson, found by reflection: each non-abstract <see cref="Lesson"/> in this assembly,
+/// in the order of the tutorials (seed file, section, position). One catalogue feeds the CLI,
+/// the tests and the docs.
+/// </summary>
+public static partial class LessonCatalog
+{
+    static readonly Lazy<IReadOnlyList<Lesson>> all = new(Discover);
+
+    public static IReadOnlyList<Lesson> All => all.Value;
+
+    public static Lesson? Find(string id) => All.FirstOrDefault(l => l.Id == id);
+
+    /// <summary>The lesson with this id, or a usage error naming the closest ids.</summary>
+    public static Lesson Get(string id) => Find(id) ?? throw new LessonUsageException(
+        $"unknown lesson '{id}'; closest: {string.Join(", ", Closest(id, 3))} (run 'list' for all)");
+
+    public static IEnumerable<string> Closest(string id, int count) =>
+        All.Select(l => l.Id)
+            .OrderBy(candidate => Distance(id, candidate) - (candidate.Contains(id, StringComparison.Ordinal) ? 100 : 0))
+            .ThenBy(candidate => candidate, StringComparer.Ordinal)
+            .Take(count);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex KebabCase();
+
+    static IReadOnlyList<Lesson> Discover()
+    {
+        var lessons = typeof(Lesson).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Lesson)) && !t.IsAbstract)
+            .Select(t => (Lesson)Activator.CreateInstance(t)!)
+            .OrderBy(l => l.Source.File, StringComparer.Ordinal)
+            .ThenBy(l => l.Source.Section)
+            .ThenBy(l => l.Source.Position)
+            .ThenBy(l => l.Id, StringComparer.Ordinal)
+            .ToList();
+        foreach (var lesson in lessons)
+        {
+            if (!KebabCase().IsMatch(lesson.Id))
+                throw new InvalidOperationException($"lesson id '{lesson.Id}' ({lesson.GetType().Name}) is not kebab-case");
+        }
+        var duplicate = lessons.GroupBy(l => l.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new InvalidOperationException($"two lessons share the id '{duplicate.Key}'");
+        return lessons;
+    }
+
+    // Levenshtein distance, for "did you mean".
+    static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

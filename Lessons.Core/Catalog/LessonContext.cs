@@ -1,0 +1,69 @@
+using Lessons.Core.Python;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Catalog;
+
+/// <summary>How far a long lesson has got, for progress displays.</summary>
+public readonly record struct LessonProgress(string Stage, long Done, long Total);
+
+/// <summary>
+/// What a running lesson sees: the device to run on, its option values and seed, and the two
+/// outputs, the transcript (what the tutorial prints) and named results (for tests and tools).
+/// </summary>
+public sealed class LessonContext
+{
+    readonly IReadOnlyDictionary<string, object> options;
+    readonly Action<string>? onLine;
+    readonly IProgress<LessonProgress>? progress;
+    readonly List<string> transcript = [];
+    readonly SortedDictionary<string, object?> results = new(StringComparer.Ordinal);
+
+    internal LessonContext(Device device, long? seed, IReadOnlyDictionary<string, object> options,
+        Action<string>? onLine, IProgress<LessonProgress>? progress)
+    {
+        Device = device;
+        Seed = seed;
+        this.options = options;
+        this.onLine = onLine;
+        this.progress = progress;
+    }
+
+    public Device Device { get; }
+
+    /// <summary>The seed in force: the tutorial's (or 0 where it has none), unless <c>--seed</c> overrides it.</summary>
+    public long? Seed { get; }
+
+    public IReadOnlyList<string> Transcript => transcript;
+    public IReadOnlyDictionary<string, object?> Results => results;
+
+    public T Get<T>(LessonOption<T> option) where T : notnull =>
+        options.TryGetValue(option.Name, out object? value) ? (T)value : option.Default;
+
+    /// <summary><c>torch.manual_seed(seed)</c> with the seed in force, where the tutorial seeds (or draws unseeded).</summary>
+    public void ManualSeed() =>
+        torch.manual_seed(Seed ?? throw new InvalidOperationException("this lesson declares no seed"));
+
+    /// <summary>Python's <c>print(*values)</c>; each printed line joins the transcript.</summary>
+    public void Print(params object?[] values)
+    {
+        foreach (string line in Py.Print(values).Split('\n'))
+        {
+            transcript.Add(line);
+            onLine?.Invoke(line);
+        }
+    }
+
+    /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
+    public void Record(string name, object? value) => results[name] = ResultValue.Normalize(value);
+
+    public void ReportProgress(string stage, long done, long total) =>
+        progress?.Report(new LessonProgress(stage, done, total));
+
+    /// <summary>Stops the lesson with a clear message when a loss is no longer finite.</summary>
+    public void EnsureFinite(double value, string what, long step, string hint)
+    {
+        if (!double.IsFinite(value))
+            throw new LessonDivergedException($"{what} became {PyFloat.Repr(value)} at step {step}: training diverged; {hint}");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Lessons.Core.Catalog;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Torch;
+
+/// <summary>
+/// Loads libtorch through TorchSharp, and when that fails, finds the loader's real error (TorchSharp's
+/// own message, "doesn't contain a reference to libtorch-cpu-…", hides it) and says what to do.
+/// </summary>
+public static class TorchNative
+{
+    static bool loaded;
+
+    /// <summary>True when the CUDA build of libtorch is present beside the program.</summary>
+    public static bool IsCudaBuild => NativeFiles(CudaLibraryName).Any();
+
+    static string CudaLibraryName => OperatingSystem.IsWindows() ? "torch_cuda.dll" : "libtorch_cuda.so";
+
+    static string BridgeLibraryName =>
+        OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
+        : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib"
+        : "libLibTorchSharp.so";
+
+    public static void EnsureLoaded()
+    {
+        if (loaded) return;
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            loaded = true;
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
+        {
+            throw new TorchNativeLoadException(Diagnose(e));
+        }
+    }
+
+    /// <summary>One message: the real loader error for TorchSharp's bridge library, and the fix.</summary>
+    public static string Diagnose(Exception failure)
+    {
+        string? loaderError = null;
+        string? path = NativeFiles(BridgeLibraryName).FirstOrDefault();
+        if (path is null)
+            loaderError = $"{BridgeLibraryName} is not beside the program in {AppContext.BaseDirectory}";
+        else
+        {
+            try { NativeLibrary.Free(NativeLibrary.Load(path)); }
+            catch (Exception e) { loaderError = e.Message; }
+        }
+        return Explain(loaderError ?? Innermost(failure).Message);
+    }
+
+    internal static string Explain(string loaderError)
+    {
+        string detail = loaderError.ReplaceLineEndings(" ").Trim();
+        string advice = detail.Contains("GLIBCXX_", StringComparison.Ordinal)
+            ? "this system's libstdc++ is older than the one libtorch was built with; build with 'dotnet build' "
+              + "(the build patches libLibTorchSharp.so for this, see README 'Debian 12') or install a newer libstdc++"
+            : detail.Contains("cuda", StringComparison.OrdinalIgnoreCase)
+                ? "the CUDA build needs an NVIDIA driver and CUDA runtime; use the default CPU build otherwise"
+                : "rebuild with 'dotnet build' so the natives are copied beside the program, and see README 'Troubleshooting'";
+        return $"libtorch failed to load: {detail} -- {advice}";
+    }
+
+    static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
+    static IEnumerable<string> NativeFiles(string fileName)
+    {
+        string folder = AppContext.BaseDirectory;
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder, fileName, SearchOption.AllDirectories);
+    }
+}

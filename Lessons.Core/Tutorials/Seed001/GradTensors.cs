@@ -1,0 +1,34 @@
+using Lessons.Core.Autograd;
+using Lessons.Core.Catalog;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Tutorials.Seed001;
+
+/// <summary>
+/// backward of a non-scalar output needs weights for its elements (grad_tensors): the result is
+/// the weighted sum of each element's gradient. Here 1·dy0/dw + 2·dy1/dw = 1·5 + 2·2 = 9.
+/// </summary>
+public sealed class GradTensors : Lesson
+{
+    public override string Id => "grad-tensors";
+    public override string Title => "autograd 自动求导: grad_tensors, weights for a vector's backward";
+    public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "grad_tensors的使用", Position: 2);
+
+    public override void Run(LessonContext context)
+    {
+        var (w, _, a, b, _) = WxGraph.Build(context.Device);
+        var y0 = torch.mul(a, b);   // y0 = (x + w) * (w + 1), dy0/dw = 5
+        var y1 = torch.add(a, b);   // y1 = (x + w) + (w + 1), dy1/dw = 2
+        var loss = torch.cat([y0, y1], dim: 0);
+        context.Print(loss);
+
+        var gradTensors = torch.tensor(new[] { 1f, 2f }, device: context.Device);
+        loss.backward([gradTensors]);
+        context.Print(w.grad);
+
+        context.Record("loss", loss);
+        context.Record("loss.grad_fn", GradFn.NameOf(loss));
+        context.Record("w.grad", w.grad);
+    }
+}

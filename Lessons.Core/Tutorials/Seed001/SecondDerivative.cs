@@ -1,0 +1,34 @@
+using Lessons.Core.Autograd;
+using Lessons.Core.Catalog;
+using Lessons.Core.Python;
+using TorchSharp;
+
+namespace Lessons.Core.Tutorials.Seed001;
+
+/// <summary>
+/// torch.autograd.grad with create_graph=True records the derivative's own graph, so it can be
+/// differentiated again: y = x², dy/dx = 2x = 6 at x = 3, d²y/dx² = 2.
+/// </summary>
+public sealed class SecondDerivative : Lesson
+{
+    public override string Id => "second-derivative";
+    public override string Title => "autograd 自动求导: torch.autograd.grad and a second derivative";
+    public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "torch.autograd.grad / create_graph", Position: 3);
+
+    public override void Run(LessonContext context)
+    {
+        var x = torch.tensor(new[] { 3f }, requires_grad: true, device: context.Device);
+        var y = torch.pow(x, 2);
+
+        // Only a derivative computed with its own graph can be differentiated again.
+        var grad1 = torch.autograd.grad([y], [x], create_graph: true);
+        context.Print(new PyTuple([.. grad1]));
+
+        var grad2 = torch.autograd.grad([grad1[0]], [x]);
+        context.Print(new PyTuple([.. grad2]));
+
+        context.Record("grad_1", grad1[0]);
+        context.Record("grad_1.grad_fn", GradFn.NameOf(grad1[0]));
+        context.Record("grad_2", grad2[0]);
+    }
+}

@@ -1,0 +1,66 @@
+using Lessons.Core.Catalog;
+
+namespace Lessons.Tests;
+
+public sealed class CatalogTests
+{
+    [Fact]
+    public void The_catalogue_holds_the_seed_001_lessons_in_tutorial_order()
+    {
+        var ids = LessonCatalog.All.Select(l => l.Id).ToList();
+        string[] seed001 =
+        [
+            "computational-graph", "retain-graph", "grad-tensors", "second-derivative",
+            "grad-accumulation", "requires-grad-propagation", "inplace-ops",
+        ];
+        Assert.Equal(seed001, ids.Where(seed001.Contains));
+    }
+
+    [Fact]
+    public void Every_lesson_cites_a_tutorial_that_exists()
+    {
+        string? seeds = FindSharedSeeds();
+        foreach (Lesson lesson in LessonCatalog.All)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(lesson.Title), lesson.Id);
+            Assert.Matches(@"^\d{3}_[0-9a-f]{16}\.txt$", lesson.Source.File);
+            if (seeds is not null)
+                Assert.True(File.Exists(Path.Combine(seeds, lesson.Source.File)), $"{lesson.Id}: {lesson.Source.File} not in {seeds}");
+        }
+    }
+
+    [Fact]
+    public void Unknown_lessons_are_answered_with_the_closest_ids()
+    {
+        var error = Assert.Throws<LessonUsageException>(() => LessonCatalog.Get("computational-graf"));
+        Assert.Contains("computational-graph", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Option_assignments_are_parsed_and_checked()
+    {
+        Lesson lesson = LessonCatalog.Get("grad-accumulation");
+        Assert.Equal(7, LessonRunner.ParseOptions(lesson, ["iterations=7"])["iterations"]);
+        Assert.Equal(4, LessonRunner.ParseOptions(lesson, [])["iterations"]);
+        Assert.Contains("valid options: iterations",
+            Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["steps=3"])).Message);
+        Assert.Contains("'iterations'",
+            Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations=many"])).Message);
+        Assert.Contains("at least 1",
+            Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations=0"])).Message);
+        Assert.Contains("name=value",
+            Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations"])).Message);
+    }
+
+    // ../shared/seeds beside the checkout, where the tutorials live (present in CI).
+    static string? FindSharedSeeds()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "seeds");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
