@@ -28,6 +28,12 @@ public abstract class Lesson
     public abstract LessonSource Source { get; }
 
     /// <summary>
+    /// The lesson's notes, in English, for <c>--explain</c> and the docs: the idea in a few
+    /// sentences, where it sits in the tutorial, and the porting notes that matter for it.
+    /// </summary>
+    public abstract string Notes { get; }
+
+    /// <summary>
     /// The seed the tutorial sets before its first random draw, or 0 where the tutorial draws
     /// without one (the project's rule); null when the lesson draws nothing at random.
     /// </summary>

@@ -12,6 +12,17 @@ public sealed class ComputationalGraph : Lesson
     public override string Id => "computational-graph";
     public override string Title => "计算图: leaves, gradients and grad_fn";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 1, "1. 计算图");
+    public override string Notes => """
+        PyTorch records every operation on tensors that require grad as a graph: the leaves are
+        the tensors you created (w, x), the other nodes are computed (a = w + x, b = w + 1,
+        y = a * b). y.backward() walks the graph back from y and leaves dy/dw = 5 and dy/dx = 2
+        in the leaves' .grad; the intermediate gradients are freed unless a node asks to keep
+        them with retain_grad(). Each computed tensor remembers the backward node that made it
+        (grad_fn). Section 1 of the tutorial. Porting notes: TorchSharp has no grad_fn, so this
+        project reads the node libtorch recorded (its C++ class name); and torch.add(w, 1) in C#
+        calls libtorch's scalar overload, whose node is AddBackward1, while Python wraps the 1 in
+        a tensor (AddBackward0), so the lesson passes a 0-dim tensor as Python does.
+        """;
 
     public override void Run(LessonContext context)
     {
