@@ -8,7 +8,7 @@ namespace Lessons.Cli;
 /// <summary>A lesson run as one JSON object: lesson, device, seed, options, results, transcript.</summary>
 public static class RunJson
 {
-    static readonly JsonSerializerOptions Options = new()
+    public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

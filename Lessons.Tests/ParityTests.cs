@@ -19,7 +19,7 @@ public sealed class ParityTests
         Assert.Equal(id, expected.Lesson);
         Assert.NotEmpty(expected.Values);
 
-        LessonRun run = LessonRunner.Run(id, new LessonSettings());
+        LessonRun run = CachedRuns.Get(id);
         var failures = ParityCheck.Compare(run, expected)
             .Where(o => !o.Passed)
             .Select(o => $"{o.Value.Label}: expected {o.Expected} ({o.Value.ToleranceText}), got {o.Actual}  [{o.Value.Source}]")
@@ -47,7 +47,7 @@ public sealed class ParityTests
     public void A_wrong_expected_value_fails_the_comparison()
     {
         // The checker itself must be able to fail: the same lesson against a wrong value.
-        LessonRun run = LessonRunner.Run("grad-tensors", new LessonSettings());
+        LessonRun run = CachedRuns.Get("grad-tensors");
         var wrong = new ExpectedFile("grad-tensors",
         [
             new ExpectedValue { Result = "w.grad", Expected = System.Text.Json.Nodes.JsonNode.Parse("[9.5]"), Source = "test" },

@@ -26,6 +26,7 @@ public static class TorchNative
     public static void EnsureLoaded()
     {
         if (loaded) return;
+        QuietCppWarnings();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -35,6 +36,21 @@ public static class TorchNative
         {
             throw new TorchNativeLoadException(Diagnose(e));
         }
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    static extern int SetNativeEnvironment(string name, string value, int overwrite);
+
+    /// <summary>
+    /// libtorch's C++ warnings (for one, reading .grad of a non-leaf) go to stderr at every call,
+    /// where Python shows a warning once; they are hidden unless the user sets TORCH_CPP_LOG_LEVEL.
+    /// Must run before libtorch loads: the level is read once, from the native environment.
+    /// </summary>
+    static void QuietCppWarnings()
+    {
+        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
+        try { SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", "ERROR", 0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     /// <summary>One message: the real loader error for TorchSharp's bridge library, and the fix.</summary>

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Lessons.Cli;
+using Lessons.Core.Catalog;
+
+namespace Lessons.Tests;
+
+/// <summary>The learner-facing outputs: the docs page, --explain, --quiet, progress and the parity verdict.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class DocsAndReportingTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = LessonsCommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Docs_page_matches_the_catalogue()
+    {
+        string path = Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.RelativePath);
+        Assert.True(File.Exists(path), $"{LessonDocs.RelativePath} is missing: run 'dotnet run --project Lessons.Cli -- docs'");
+        string expected = LessonDocs.Render(LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)));
+        Assert.True(expected == File.ReadAllText(path).ReplaceLineEndings("\n"),
+            $"{LessonDocs.RelativePath} is stale: run 'dotnet run --project Lessons.Cli -- docs' and commit it");
+    }
+
+    [Fact]
+    public void Every_lesson_has_notes_and_the_docs_show_them()
+    {
+        string docs = LessonDocs.Render(LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)));
+        foreach (Lesson lesson in LessonCatalog.All)
+        {
+            Assert.True(lesson.Notes.Length > 80, $"{lesson.Id}: notes too short to explain anything");
+            Assert.Contains($"## {lesson.Id}\n", docs);
+            Assert.Contains(LessonDocs.Paragraph(lesson.Notes), docs);
+        }
+    }
+
+    [Fact]
+    public void Explain_prints_the_notes_and_options_before_the_transcript()
+    {
+        var (code, output, _) = Run("lesson", "grad-accumulation", "--explain");
+        Assert.Equal(0, code);
+        int notes = output.IndexOf("Each backward adds to .grad", StringComparison.Ordinal);
+        int option = output.IndexOf("--set iterations=<integer>  (default 4)", StringComparison.Ordinal);
+        int transcript = output.IndexOf("tensor([5.])", StringComparison.Ordinal);
+        Assert.True(notes >= 0 && option > notes && transcript > option, output);
+    }
+
+    [Fact]
+    public void Quiet_prints_only_the_transcript()
+    {
+        var (code, output, error) = Run("lesson", "grad-tensors", "--quiet");
+        Assert.Equal(0, code);
+        Assert.Equal("tensor([6., 5.], grad_fn=<CatBackward0>)\ntensor([9.])\n", output.ReplaceLineEndings("\n"));
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public void Redirected_progress_is_a_few_plain_lines()
+    {
+        var stderr = new StringWriter();
+        var console = new CliConsole(TextWriter.Null, stderr, Interactive: false);
+        int result = ProgressDisplay.Run(console, "demo", quiet: false, (progress, _) =>
+        {
+            for (int step = 0; step <= 100000; step++) progress!.Report(new LessonProgress("training", step, 100000));
+            return 7;
+        });
+        Assert.Equal(7, result);
+        string[] lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 1, 11);
+        Assert.StartsWith("[demo] training: 0/100000 (0%)", lines[0]);
+        Assert.DoesNotContain('\u001b', stderr.ToString()); // no colour escapes when redirected
+    }
+
+    [Fact]
+    public void Parity_gives_one_verdict_over_the_catalogue()
+    {
+        var (code, output, _) = Run("parity", "--json");
+        JsonNode json = JsonNode.Parse(output)!;
+        var lessons = json["lessons"]!.AsArray();
+        Assert.Equal(LessonCatalog.All.Count, lessons.Count);
+        bool allPassed = lessons.All(l => (bool)l!["passed"]!);
+        Assert.Equal(allPassed, (bool)json["passed"]!);
+        Assert.Equal(allPassed ? ExitCodes.Ok : ExitCodes.Failed, code);
+        Assert.True(allPassed, output);
+        Assert.All(lessons, l => Assert.NotEmpty(l!["values"]!.AsArray()));
+    }
+}
