@@ -26,11 +26,11 @@ public static class TorchNative
     public static void EnsureLoaded()
     {
         if (loaded) return;
-        QuietCppWarnings();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
             loaded = true;
+            QuietCppWarnings();
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {
@@ -44,12 +44,20 @@ public static class TorchNative
     /// <summary>
     /// libtorch's C++ warnings (for one, reading .grad of a non-leaf) go to stderr at every call,
     /// where Python shows a warning once; they are hidden unless the user sets TORCH_CPP_LOG_LEVEL.
-    /// Must run before libtorch loads: the level is read once, from the native environment.
+    /// libtorch reads that variable only in c10::initLogging(), which Python calls and plain
+    /// libtorch does not, so we call it, with ERROR as the default level.
     /// </summary>
-    static void QuietCppWarnings()
+    static unsafe void QuietCppWarnings()
     {
-        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
-        try { SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", "ERROR", 0); }
+        if (OperatingSystem.IsWindows()) return;
+        string c10 = OperatingSystem.IsMacOS() ? "libc10.dylib" : "libc10.so";
+        try
+        {
+            if (!NativeLibrary.TryLoad(c10, out nint library)
+                || !NativeLibrary.TryGetExport(library, "_ZN3c1011initLoggingEv", out nint initLogging)) return;
+            SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") ?? "ERROR", 1);
+            ((delegate* unmanaged<void>)initLogging)();
+        }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
