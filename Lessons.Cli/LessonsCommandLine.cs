@@ -19,6 +19,8 @@ public static class LessonsCommandLine
             LessonCommand.Create(console),
             ParityCommand.Create(console),
             DocsCommand.Create(console),
+            BenchCommand.Create(console),
+            BenchCommand.MeasureCommand(console),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lessons.Core.Catalog;
+
+namespace Lessons.Cli;
+
+/// <summary>
+/// <c>bench</c>: runs each lesson at the tutorial's settings several times and reports, per lesson,
+/// the median in-process wall time, the median whole-process time of <c>lesson &lt;id&gt;</c>, peak
+/// resident memory and managed allocations; then the project's targets, met or not. A benchmark,
+/// not a test: build Release first (scripts/bench.sh does).
+/// </summary>
+public static class BenchCommand
+{
+    // The targets of the performance issue, on the project's machine kind (2 cores).
+    const double HimmelblauSeconds = 3.0, FourClassSeconds = 8.0, SmallLessonProcessSeconds = 0.6, PeakMegabytes = 300, FlatPercent = 5;
+    static readonly string[] SmallLessons = ["simple-grad", "computational-graph"];
+
+    public static Command Create(CliConsole console)
+    {
+        var runs = new Option<int>("--runs") { Description = "Runs per measurement (the median is reported).", DefaultValueFactory = _ => 3 };
+        var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<string?>("--json") { Description = "Write the measurements to this JSON file." };
+        var readme = new Option<string?>("--update-readme") { Description = "Rewrite the performance section of this README." };
+        var command = new Command("bench", "Measure every lesson: time, whole-process time, peak memory, allocations.") { runs, only, json, readme };
+        command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
+        {
+            int count = parsed.GetValue(runs);
+            if (count < 1) throw new LessonUsageException("--runs must be at least 1");
+            string[] chosen = parsed.GetValue(only) ?? [];
+            var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : chosen.Select(LessonCatalog.Get).ToList();
+
+            var results = new List<LessonBenchmark>();
+            foreach (Lesson lesson in lessons)
+            {
+                console.Error.WriteLine($"[bench] {lesson.Id}");
+                var (inProcess, allocated) = Benchmark.InProcess(lesson, count, []);
+                double process = Benchmark.WholeProcess(lesson.Id, count);
+                double peak = Benchmark.PeakResident(lesson.Id, []);
+                results.Add(new LessonBenchmark(lesson.Id, inProcess, process, peak, allocated));
+            }
+            var targets = Targets(results, lessons);
+            string table = Markdown(results, targets);
+            console.Out.Write(table);
+
+            if (parsed.GetValue(json) is string jsonPath)
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine = Machine(), lessons = results, targets }, RunJson.Options));
+            if (parsed.GetValue(readme) is string readmePath)
+                UpdateReadme(readmePath, table);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>The hidden <c>measure</c> command: run a lesson once, print this process's peak resident MB.</summary>
+    public static Command MeasureCommand(CliConsole console)
+    {
+        var id = new Argument<string>("id");
+        var set = new Option<string[]>("--set") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("measure", "Run a lesson once and print the peak resident memory in MB (used by bench).") { id, set };
+        command.Hidden = true;
+        command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
+        {
+            LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), new LessonSettings { Assignments = parsed.GetValue(set) ?? [] });
+            console.Out.WriteLine(Benchmark.OwnPeakResidentMegabytes().ToString("F1", CultureInfo.InvariantCulture));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    static List<BenchTarget> Targets(List<LessonBenchmark> results, List<Lesson> lessons)
+    {
+        var targets = new List<BenchTarget>();
+        LessonBenchmark? himmelblau = results.FirstOrDefault(r => r.Lesson == "himmelblau");
+        targets.Add(himmelblau is null
+            ? new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", "not measured", null)
+            : new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", Seconds(himmelblau.InProcessMedianSeconds), himmelblau.InProcessMedianSeconds <= HimmelblauSeconds));
+
+        var fourClass = results.Where(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)).ToList();
+        double fourClassTotal = fourClass.Sum(r => r.InProcessMedianSeconds);
+        targets.Add(fourClass.Count == 0
+            ? new("four-class chapter, all stages, in-process", $"<= {FourClassSeconds} s", "not measured", null)
+            : new("four-class chapter, all stages, in-process", $"<= {FourClassSeconds} s", Seconds(fourClassTotal), fourClassTotal <= FourClassSeconds));
+
+        foreach (string small in SmallLessons)
+        {
+            LessonBenchmark? r = results.FirstOrDefault(x => x.Lesson == small);
+            targets.Add(r is null
+                ? new($"{small}, whole process", $"<= {SmallLessonProcessSeconds} s", "not measured", null)
+                : new($"{small}, whole process", $"<= {SmallLessonProcessSeconds} s", Seconds(r.WholeProcessMedianSeconds), r.WholeProcessMedianSeconds <= SmallLessonProcessSeconds));
+        }
+
+        double worstPeak = results.Count == 0 ? 0 : results.Max(r => r.PeakResidentMegabytes);
+        string worstLesson = results.Count == 0 ? "" : results.MaxBy(r => r.PeakResidentMegabytes)!.Lesson;
+        targets.Add(new("peak resident memory of any lesson", $"<= {PeakMegabytes} MB", $"{worstPeak:F0} MB ({worstLesson})", worstPeak <= PeakMegabytes));
+
+        // Memory stays flat in long runs: himmelblau with ten times the steps.
+        Lesson? himmelblauLesson = lessons.FirstOrDefault(l => l.Id == "himmelblau");
+        LessonOption? steps = himmelblauLesson?.Options.FirstOrDefault(o => o.Name == "steps");
+        if (himmelblauLesson is null || steps is null || himmelblau is null)
+            targets.Add(new("himmelblau with 10x the steps: peak memory growth", $"< {FlatPercent}%", "not measured", null));
+        else
+        {
+            long tenTimes = Convert.ToInt64(steps.DefaultValue, CultureInfo.InvariantCulture) * 10;
+            double longPeak = Benchmark.PeakResident("himmelblau", [$"steps={tenTimes}"]);
+            double growth = (longPeak / himmelblau.PeakResidentMegabytes - 1) * 100;
+            targets.Add(new("himmelblau with 10x the steps: peak memory growth", $"< {FlatPercent}%",
+                $"{growth:F1}% ({himmelblau.PeakResidentMegabytes:F0} -> {longPeak:F0} MB)", growth < FlatPercent));
+        }
+        return targets;
+    }
+
+    static string Markdown(List<LessonBenchmark> results, List<BenchTarget> targets)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Measured by `bench` on {Machine()}.");
+        text.AppendLine();
+        text.AppendLine("| lesson | in-process (median) | whole process (median) | peak memory | managed allocations |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+            text.AppendLine($"| {r.Lesson} | {Seconds(r.InProcessMedianSeconds)} | {Seconds(r.WholeProcessMedianSeconds)} | {r.PeakResidentMegabytes:F0} MB | {r.ManagedAllocatedMegabytes:F2} MB |");
+        text.AppendLine();
+        text.AppendLine("| target | limit | measured | met |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (var t in targets)
+            text.AppendLine($"| {t.Name} | {t.Limit} | {t.Measured} | {(t.Met is bool met ? met ? "yes" : "**no**" : "-")} |");
+        return text.ToString();
+    }
+
+    const string ReadmeStart = "<!-- bench:start -->", ReadmeEnd = "<!-- bench:end -->";
+
+    static void UpdateReadme(string path, string table)
+    {
+        string readme = File.ReadAllText(path);
+        int start = readme.IndexOf(ReadmeStart, StringComparison.Ordinal);
+        int end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+            throw new LessonUsageException($"{path} has no '{ReadmeStart}' ... '{ReadmeEnd}' section to rewrite");
+        File.WriteAllText(path, readme[..(start + ReadmeStart.Length)] + "\n" + table + readme[end..]);
+    }
+
+    static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
+
+    static string Machine() =>
+        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}";
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lessons.Core.Catalog;
+
+namespace Lessons.Cli;
+
+/// <summary>One lesson's measurements: in-process median, whole-process median, peak memory, managed allocations.</summary>
+public sealed record LessonBenchmark(
+    string Lesson,
+    double InProcessMedianSeconds,
+    double WholeProcessMedianSeconds,
+    double PeakResidentMegabytes,
+    double ManagedAllocatedMegabytes);
+
+/// <summary>A performance target and whether the measurements meet it.</summary>
+public sealed record BenchTarget(string Name, string Limit, string Measured, bool? Met);
+
+/// <summary>The measurements behind <c>bench</c>. Not a test: numbers for the README and for people.</summary>
+public static class Benchmark
+{
+    /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
+    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, IReadOnlyList<string> assignments)
+    {
+        var settings = new LessonSettings { Assignments = assignments };
+        var times = new List<double>();
+        double allocated = 0;
+        for (int i = 0; i < runs; i++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
+            LessonRunner.Run(lesson, settings);
+            times.Add(clock.Elapsed.TotalSeconds);
+            allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / 1e6;
+        }
+        return (Median(times), allocated);
+    }
+
+    /// <summary>Median wall time of the built CLI running <c>lesson &lt;id&gt; --quiet</c> in a fresh process.</summary>
+    public static double WholeProcess(string lessonId, int runs) =>
+        Median(Enumerable.Range(0, runs).Select(_ => RunSelf(["lesson", lessonId, "--quiet"]).Seconds).ToList());
+
+    /// <summary>Peak resident memory (MB) of a fresh process that runs the lesson once.</summary>
+    public static double PeakResident(string lessonId, IReadOnlyList<string> assignments)
+    {
+        var args = new List<string> { "measure", lessonId };
+        foreach (string a in assignments) { args.Add("--set"); args.Add(a); }
+        string output = RunSelf(args).Output;
+        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>This process's peak resident set (VmHWM) in MB; 0 where /proc is not available.</summary>
+    public static double OwnPeakResidentMegabytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        if (line is null) return 0;
+        string kilobytes = line["VmHWM:".Length..].Replace("kB", "").Trim();
+        return double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    static (double Seconds, string Output) RunSelf(IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string appHost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "lessons.exe" : "lessons");
+        if (File.Exists(appHost)) start.FileName = appHost;
+        else
+        {
+            start.FileName = Environment.ProcessPath ?? "dotnet";
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lessons.dll"));
+        }
+        foreach (string a in args) start.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {process.ExitCode}: {error.Result.Trim()}");
+        return (seconds, output);
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
