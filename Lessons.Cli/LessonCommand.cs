@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lessons.Core.Catalog;
+using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
 
@@ -24,10 +25,11 @@ public static class LessonCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the results and the transcript." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the transcript: no heading, no progress." };
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
+        var plots = new Option<string?>("--plots") { Description = "Write the tutorial's figures as PNG files into this folder." };
 
         var command = new Command("lesson", "Run one lesson and print what the tutorial prints.")
         {
-            id, device, seed, set, json, quiet, explain,
+            id, device, seed, set, json, quiet, explain, plots,
         };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
@@ -47,7 +49,17 @@ public static class LessonCommand
                     OnLine = asJson ? null : writeLine ?? console.Out.WriteLine,
                     Progress = progress,
                 }));
-            if (asJson) console.Out.WriteLine(RunJson.Serialize(run));
+            IReadOnlyList<string> figures = [];
+            if (parsed.GetValue(plots) is string folder)
+            {
+                figures = FigureWriter.Write(run, folder);
+                if (!asJson)
+                {
+                    foreach (string figure in figures) console.Out.WriteLine($"figure: {figure}");
+                    if (figures.Count == 0) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
+                }
+            }
+            if (asJson) console.Out.WriteLine(RunJson.Serialize(run, figures));
             return ExitCodes.Ok;
         }));
         return command;

@@ -15,7 +15,7 @@ public static class RunJson
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Serialize(LessonRun run) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    public static string Serialize(LessonRun run, IReadOnlyList<string>? figures = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["lesson"] = run.Lesson.Id,
         ["device"] = run.Device,
@@ -23,5 +23,6 @@ public static class RunJson
         ["options"] = run.Options,
         ["results"] = run.Results,
         ["transcript"] = run.Transcript,
+        ["figures"] = figures ?? [],
     }, Options);
 }

@@ -1,0 +1,56 @@
+using Lessons.Core.Catalog;
+using ScottPlot;
+
+namespace Lessons.Core.Figures;
+
+/// <summary>One picture a tutorial draws, drawn from a lesson's recorded results.</summary>
+/// <param name="Name">The file name without extension; starts with the lesson's id.</param>
+/// <param name="Draw">Fills in a ScottPlot plot; never re-runs the lesson's logic.</param>
+public sealed record Figure(string Name, Action<Plot> Draw, int Width = 800, int Height = 600);
+
+/// <summary>
+/// The figures of one lesson: a small class beside the lesson, found by reflection, drawing
+/// what the tutorial plots from the lesson's results (loss curves, boundaries, paths).
+/// </summary>
+public abstract class LessonFigures
+{
+    public abstract string LessonId { get; }
+
+    public abstract IEnumerable<Figure> Draw(LessonRun run);
+}
+
+/// <summary>Every <see cref="LessonFigures"/> in this assembly, by lesson id.</summary>
+public static class FigureCatalog
+{
+    static readonly Lazy<IReadOnlyDictionary<string, LessonFigures>> all = new(() =>
+        typeof(LessonFigures).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LessonFigures)) && !t.IsAbstract)
+            .Select(t => (LessonFigures)Activator.CreateInstance(t)!)
+            .ToDictionary(f => f.LessonId));
+
+    public static IReadOnlyDictionary<string, LessonFigures> All => all.Value;
+
+    public static LessonFigures? For(string lessonId) => All.GetValueOrDefault(lessonId);
+}
+
+/// <summary>Writes a run's figures as PNG files.</summary>
+public static class FigureWriter
+{
+    /// <summary>Draws every figure of the run's lesson into <paramref name="directory"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Write(LessonRun run, string directory)
+    {
+        LessonFigures? figures = FigureCatalog.For(run.Lesson.Id);
+        if (figures is null) return [];
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        foreach (Figure figure in figures.Draw(run))
+        {
+            var plot = new Plot();
+            figure.Draw(plot);
+            string path = Path.Combine(directory, figure.Name + ".png");
+            plot.SavePng(path, figure.Width, figure.Height);
+            written.Add(path);
+        }
+        return written;
+    }
+}
