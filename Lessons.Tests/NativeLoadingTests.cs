@@ -74,6 +74,47 @@ public sealed class NativeLoadingTests
     }
 
     [Fact]
+    public void The_cli_with_an_unpatched_library_fails_in_one_line_with_the_loader_error()
+    {
+        // Where the system needs the patch, undo it in a copy of the program and run the real CLI.
+        if (!OperatingSystem.IsLinux() || PackagedLibrary() is not string packaged
+            || ElfVersionPatch.AnyDefines(ElfVersionPatch.SystemLibStdCxx, Version)) return;
+        string copy = Path.Combine(Path.GetTempPath(), "lessons-unpatched-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Hard links: a cheap copy of the ~500 MB program folder.
+            RunProcess("cp", ["-al", AppContext.BaseDirectory.TrimEnd('/'), copy]);
+            string bridge = Path.Combine(copy, "libLibTorchSharp.so");
+            File.Delete(bridge);
+            File.Copy(packaged, bridge);
+
+            var (code, stdout, stderr) = RunProcess("dotnet", [Path.Combine(copy, "lessons.dll"), "lesson", "grad-tensors", "--quiet"]);
+            Assert.Equal(3, code);
+            Assert.Equal("", stdout);
+            string error = stderr.TrimEnd('\n');
+            Assert.DoesNotContain('\n', error);
+            Assert.Contains("version `GLIBCXX_3.4.32' not found", error);
+            Assert.DoesNotContain("doesn't contain a reference", error);
+            Assert.False(Directory.Exists(Path.Combine(copy, "cpu")), "TorchSharp's fallback copied natives into cpu/");
+        }
+        finally
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    static (int Code, string Out, string Err) RunProcess(string file, string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+
+    [Fact]
     public void A_load_failure_shows_the_real_loader_error_and_the_fix_in_one_line()
     {
         string message = TorchNative.Explain(

@@ -23,9 +23,22 @@ public static class TorchNative
         : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib"
         : "libLibTorchSharp.so";
 
+    static string? loadFailure;
+
+    /// <summary>
+    /// Loads libtorch, or throws <see cref="TorchNativeLoadException"/> with the loader's real error.
+    /// The natives beside the program are tried first, directly: when they fail, TorchSharp would
+    /// otherwise copy about 480 MB of libraries into a cpu/ folder, retry, and print pages of trace.
+    /// </summary>
     public static void EnsureLoaded()
     {
         if (loaded) return;
+        if (loadFailure is not null) throw new TorchNativeLoadException(loadFailure);
+        if (PreloadBesideProgram() is string error)
+        {
+            loadFailure = Explain(error);
+            throw new TorchNativeLoadException(loadFailure);
+        }
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -34,7 +47,27 @@ public static class TorchNative
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {
-            throw new TorchNativeLoadException(Diagnose(e));
+            loadFailure = Diagnose(e);
+            throw new TorchNativeLoadException(loadFailure);
+        }
+    }
+
+    // Loads libtorch_cpu and the bridge from the output folder, as TorchSharp would; returns the loader's error.
+    static string? PreloadBesideProgram()
+    {
+        string? bridge = NativeFiles(BridgeLibraryName).FirstOrDefault();
+        if (bridge is null) return null; // an unusual layout: let TorchSharp search
+        string folder = Path.GetDirectoryName(bridge)!;
+        string torchCpu = Path.Combine(folder, OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so");
+        try
+        {
+            if (File.Exists(torchCpu)) NativeLibrary.Load(torchCpu);
+            NativeLibrary.Load(bridge);
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            return e.Message;
         }
     }
 
@@ -73,12 +106,16 @@ public static class TorchNative
             try { NativeLibrary.Free(NativeLibrary.Load(path)); }
             catch (Exception e) { loaderError = e.Message; }
         }
-        return Explain(loaderError ?? Innermost(failure).Message);
+        return Explain(loaderError ?? FirstLine(Innermost(failure).Message));
     }
 
     internal static string Explain(string loaderError)
     {
         string detail = loaderError.ReplaceLineEndings(" ").Trim();
+        // .NET's wording around dlerror's text adds nothing for the reader.
+        const string dotnetAdvice = "If you're using glibc, consider setting the LD_DEBUG environment variable:";
+        int noise = detail.IndexOf(dotnetAdvice, StringComparison.Ordinal);
+        if (noise >= 0) detail = detail[(noise + dotnetAdvice.Length)..].Trim();
         string advice = detail.Contains("GLIBCXX_", StringComparison.Ordinal)
             ? "this system's libstdc++ is older than the one libtorch was built with; build with 'dotnet build' "
               + "(the build patches libLibTorchSharp.so for this, see README 'Debian 12') or install a newer libstdc++"
@@ -87,6 +124,8 @@ public static class TorchNative
                 : "rebuild with 'dotnet build' so the natives are copied beside the program, and see README 'Troubleshooting'";
         return $"libtorch failed to load: {detail} -- {advice}";
     }
+
+    static string FirstLine(string text) => text.Split('\n', 2)[0];
 
     static Exception Innermost(Exception e)
     {
