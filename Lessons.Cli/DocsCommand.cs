@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lessons.Core.Catalog;
+using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
 
@@ -23,7 +24,9 @@ public static class DocsCommand
             string path = parsed.GetValue(output)!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             File.WriteAllText(path, LessonDocs.Render(runs));
-            console.Out.WriteLine($"wrote {path} ({runs.Count} lessons)");
+            string figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
+            int figures = runs.Sum(run => FigureWriter.Write(run, figureFolder, onlyDocs: true).Count);
+            console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
             return ExitCodes.Ok;
         }));
         return command;

@@ -27,6 +27,15 @@ public sealed class DocsAndReportingTests
     }
 
     [Fact]
+    public void Every_figure_the_docs_show_is_committed()
+    {
+        string folder = Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.FigureFolder);
+        foreach (Lesson lesson in LessonCatalog.All)
+            foreach (var figure in LessonDocs.DocFigures(CachedRuns.Get(lesson.Id)))
+                Assert.True(File.Exists(Path.Combine(folder, figure.Name + ".png")), $"{LessonDocs.FigureFolder}/{figure.Name}.png is missing: run the docs command");
+    }
+
+    [Fact]
     public void Every_lesson_has_notes_and_the_docs_show_them()
     {
         string docs = LessonDocs.Render(LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)));

@@ -9,6 +9,13 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class FigureTests
 {
+    // The lessons whose tutorial sections draw figures (issue: figures), each must have a figure set.
+    static readonly string[] DrawingLessons = ["logistic-regression", "himmelblau"];
+
+    [Fact]
+    public void Every_lesson_whose_tutorial_draws_has_figures() =>
+        Assert.All(DrawingLessons, id => Assert.NotNull(FigureCatalog.For(id)));
+
     [Fact]
     public void Every_figure_set_belongs_to_a_lesson() =>
         Assert.All(FigureCatalog.All.Keys, id => Assert.NotNull(LessonCatalog.Find(id)));

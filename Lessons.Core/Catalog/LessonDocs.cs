@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Lessons.Core.Figures;
 
 namespace Lessons.Core.Catalog;
 
@@ -10,6 +11,8 @@ namespace Lessons.Core.Catalog;
 public static partial class LessonDocs
 {
     public const string RelativePath = "docs/lessons.md";
+
+    public const string FigureFolder = "docs/figures";
 
     public static string Render(IEnumerable<LessonRun> runs)
     {
@@ -46,9 +49,18 @@ public static partial class LessonDocs
             text.AppendLine("```text");
             foreach (string line in run.Transcript) text.AppendLine(StableLine(line));
             text.AppendLine("```");
+            foreach (Figure figure in DocFigures(run))
+            {
+                text.AppendLine();
+                text.AppendLine($"![{figure.Name}](figures/{figure.Name}.png)");
+            }
         }
         return text.ToString();
     }
+
+    /// <summary>The figures the page shows for a run (drawn into <see cref="FigureFolder"/> by the docs command).</summary>
+    public static IEnumerable<Figure> DocFigures(LessonRun run) =>
+        FigureCatalog.For(run.Lesson.Id)?.Draw(run).Where(f => f.InDocs) ?? [];
 
     /// <summary>Notes as one paragraph (they are written wrapped in the source).</summary>
     public static string Paragraph(string notes) =>

@@ -6,7 +6,8 @@ namespace Lessons.Core.Figures;
 /// <summary>One picture a tutorial draws, drawn from a lesson's recorded results.</summary>
 /// <param name="Name">The file name without extension; starts with the lesson's id.</param>
 /// <param name="Draw">Fills in a ScottPlot plot; never re-runs the lesson's logic.</param>
-public sealed record Figure(string Name, Action<Plot> Draw, int Width = 800, int Height = 600);
+/// <param name="InDocs">False for intermediate frames, which docs/lessons.md leaves out.</param>
+public sealed record Figure(string Name, Action<Plot> Draw, int Width = 800, int Height = 600, bool InDocs = true);
 
 /// <summary>
 /// The figures of one lesson: a small class beside the lesson, found by reflection, drawing
@@ -37,13 +38,13 @@ public static class FigureCatalog
 public static class FigureWriter
 {
     /// <summary>Draws every figure of the run's lesson into <paramref name="directory"/>; returns the files written.</summary>
-    public static IReadOnlyList<string> Write(LessonRun run, string directory)
+    public static IReadOnlyList<string> Write(LessonRun run, string directory, bool onlyDocs = false)
     {
         LessonFigures? figures = FigureCatalog.For(run.Lesson.Id);
         if (figures is null) return [];
         Directory.CreateDirectory(directory);
         var written = new List<string>();
-        foreach (Figure figure in figures.Draw(run))
+        foreach (Figure figure in figures.Draw(run).Where(f => f.InDocs || !onlyDocs))
         {
             var plot = new Plot();
             figure.Draw(plot);

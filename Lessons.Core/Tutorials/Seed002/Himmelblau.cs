@@ -35,7 +35,7 @@ public sealed class Himmelblau : Lesson
         """;
 
     /// <summary>The four minima of Himmelblau's function (f = 0 at each; six decimals), to name where a run lands.</summary>
-    static readonly (double X, double Y)[] KnownMinima =
+    internal static readonly (double X, double Y)[] KnownMinima =
     [
         (3.0, 2.0),
         (-2.805118, 3.131312),
