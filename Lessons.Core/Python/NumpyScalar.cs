@@ -10,8 +10,10 @@ public static class NumpyScalar
 {
     /// <summary>
     /// <c>str(np.float32(x))</c>: the shortest digits that round-trip through float32, laid out as
-    /// Python lays out a float (<c>29428666.0</c>, <c>3.0e-05</c> as <c>3e-05</c>). numpy uses
-    /// positional notation for 1e-4 &lt;= |x| &lt; 1e16 and scientific otherwise, Python's own rule.
+    /// Python lays out a float (<c>29428666.0</c>, <c>3e-05</c>): positional notation for
+    /// 1e-4 &lt;= |x| &lt; 1e16, scientific otherwise, Python's own rule. That is numpy up to 2.2,
+    /// the numpy of the tutorials; numpy 2.3 switches float32 to scientific from 1e6 on
+    /// (numpy gh-28679; <c>np.printoptions(legacy='2.2')</c> restores the older layout).
     /// </summary>
     public static string Float32(float value)
     {
