@@ -37,6 +37,11 @@ public static class LessonRunner
         lock (globalTorchState)
         {
             TorchNative.EnsureLoaded();
+            // One CPU thread: libtorch splits large reductions across threads, which changes the
+            // last bits with the core count; single-threaded, a lesson prints the same digits on
+            // every machine (the tutorials' reference runs were single-threaded too), and the
+            // small tensors of these lessons run faster without thread hand-offs.
+            torch.set_num_threads(1);
             Device device = choice.Resolve();
             long? seed = settings.Seed ?? lesson.Seed;
             var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress);

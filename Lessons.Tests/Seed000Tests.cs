@@ -1,0 +1,246 @@
+using Lessons.Core.Catalog;
+using Lessons.Core.Tutorials.Seed000;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Tests;
+
+/// <summary>
+/// Seed 000's lessons against independent computations: autograd for the hand-written
+/// gradients, closed forms of the regressions' updates, hand-written training loops on the
+/// same draws, and the analytic variance of activations through deep stacks.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class Seed000Tests
+{
+    static List<double> Numbers(LessonRun run, string result) =>
+        ((IEnumerable<object?>)run.Results[result]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    static double Number(LessonRun run, string result) => (double)run.Results[result]!;
+
+    static LessonRun Run(string id, params string[] assignments) =>
+        LessonRunner.Run(id, new LessonSettings { Assignments = assignments });
+
+    // ---- two-layer-manual -------------------------------------------------------------------
+
+    [Fact]
+    public void Hand_written_gradients_equal_autograds_on_the_same_weights()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(123);
+        var x = torch.randn(8, 30, float64);
+        var y = torch.randn(8, 4, float64);
+        var w1 = torch.randn(30, 12, float64);
+        var w2 = torch.randn(12, 4, float64);
+
+        TwoLayerManual.HandPass hand;
+        using (torch.no_grad()) hand = TwoLayerManual.ForwardBackward(x, y, w1, w2);
+
+        var w1Leaf = w1.clone().requires_grad_();
+        var w2Leaf = w2.clone().requires_grad_();
+        var loss = (torch.nn.functional.relu(x.mm(w1Leaf)).mm(w2Leaf) - y).pow(2).sum();
+        loss.backward();
+
+        Assert.True(x.mm(w1).lt(0).any().item<bool>() && x.mm(w1).gt(0).any().item<bool>(), "ReLU must be on and off somewhere");
+        Assert.Equal(loss.item<double>(), hand.Loss.item<double>(), 1e-9);
+        Assert.True(torch.allclose(hand.GradW1, w1Leaf.grad!, rtol: 1e-12, atol: 1e-12), "grad_w1 differs from autograd's");
+        Assert.True(torch.allclose(hand.GradW2, w2Leaf.grad!, rtol: 1e-12, atol: 1e-12), "grad_w2 differs from autograd's");
+    }
+
+    [Fact]
+    public void Hand_written_descent_cuts_the_loss_by_six_orders_of_magnitude()
+    {
+        List<double> losses = Numbers(CachedRuns.Get("two-layer-manual"), "loss");
+        Assert.Equal(500, losses.Count);
+        Assert.True(losses[0] / losses[^1] >= 1e6, $"loss fell from {losses[0]} to {losses[^1]} only");
+    }
+
+    // ---- two-layer-autograd -----------------------------------------------------------------
+
+    [Fact]
+    public void Autograd_training_follows_a_hand_written_float64_descent_from_the_same_draws()
+    {
+        const int steps = 60;
+        List<double> lessonLosses = Numbers(Run("two-layer-autograd", $"steps={steps}"), "loss");
+
+        // The same draws (seed 0; x, y, w1, w2 in the tutorial's order), trained by hand in float64.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(0);
+        var x = torch.randn(64, 1000).to_type(float64);
+        var y = torch.randn(64, 10).to_type(float64);
+        var w1 = torch.randn(1000, 100).to_type(float64);
+        var w2 = torch.randn(100, 10).to_type(float64);
+        for (int t = 0; t < steps; t++)
+        {
+            using var step = NewDisposeScope();
+            var h = x.mm(w1);
+            var hRelu = h.clamp(min: 0);
+            var error = hRelu.mm(w2) - y;
+            double loss = error.pow(2).sum().item<double>();
+            Assert.True(Math.Abs(lessonLosses[t] - loss) <= 1e-4 * loss, $"step {t}: lesson {lessonLosses[t]}, float64 by hand {loss}");
+            var gradOut = error * 2.0;
+            var gradW2 = hRelu.t().mm(gradOut);
+            var gradH = gradOut.mm(w2.t()) * h.gt(0).to_type(float64);
+            var gradW1 = x.t().mm(gradH);
+            w1.sub_(gradW1 * 1e-6);
+            w2.sub_(gradW2 * 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Autograd_lesson_draws_y_with_the_batch_size_not_the_hidden_size()
+    {
+        LessonRun run = Run("two-layer-autograd", "steps=1", "N=7", "H=5");
+        Assert.Equal([7L, 10L], (IEnumerable<object?>)run.Results["y shape"]!);
+        Assert.Contains(run.Transcript, line => line.StartsWith("note: y = torch.randn(N, D_out)", StringComparison.Ordinal));
+    }
+
+    // ---- weight-init ------------------------------------------------------------------------
+
+    [Fact]
+    public void Activation_spread_follows_the_analytic_variance_of_each_initialisation()
+    {
+        LessonRun run = CachedRuns.Get("weight-init");
+        const int layers = 10, width = 500;
+
+        // A ReLU layer with weights of variance g/fan_in multiplies the activations' variance by
+        // g/2 (half the inputs are zeroed): Xavier (g = 1) halves it, He (g = 2) keeps it.
+        Assert.Equal(Math.Pow(2, -(layers - 1) / 2.0), Number(run, "relu Xavier std last/first"), 0.25 * Math.Pow(2, -(layers - 1) / 2.0));
+        Assert.Equal(1.0, Number(run, "relu He std last/first"), 0.25);
+        // Small weights keep tanh in its linear part: each layer scales the std by 0.01 sqrt(width).
+        double tanhSmall = Math.Pow(0.01 * Math.Sqrt(width), layers - 1);
+        Assert.InRange(Number(run, "tanh small random std last/first"), 0.75 * tanhSmall, 1.25 * tanhSmall);
+
+        // The tutorial's claims, each with its threshold.
+        Assert.All(Numbers(run, "tanh zeros std").Concat(Numbers(run, "relu zeros std")), s => Assert.Equal(0.0, s));
+        Assert.True(Numbers(run, "tanh small random std")[^1] < 1e-5, "small random + tanh: deep layers collapse toward 0");
+        Assert.True(Numbers(run, "tanh Xavier std")[^1] > 0.1, "Xavier keeps tanh alive");
+        Assert.True(Number(run, "relu Xavier std last/first") < 0.1, "Xavier fades with ReLU");
+        Assert.InRange(Number(run, "relu He std last/first"), 0.5, 2.0); // He keeps ReLU's scale
+    }
+
+    [Fact]
+    public void Hidden_units_started_from_zeros_stay_identical_and_fit_worse()
+    {
+        LessonRun run = CachedRuns.Get("weight-init");
+        List<double> units = Numbers(run, "zeros init hidden units"); // 4 units × (2 weights, bias, outgoing weight)
+        for (int unit = 1; unit < 4; unit++)
+            for (int k = 0; k < 4; k++)
+                Assert.True(Math.Abs(units[unit * 4 + k] - units[k]) <= 1e-6, $"unit {unit} differs from unit 0 at {k}");
+        Assert.True(Number(run, "zeros init largest weight") > 0.1, "the zero-initialised units must have learned something");
+        Assert.True(Number(run, "random init unit spread") > 0.1, "random initialisation breaks the symmetry");
+        Assert.True(Number(run, "zeros init final loss") > 10 * Number(run, "random init final loss"),
+            "identical units cannot fit |x1|, distinct ones can");
+    }
+
+    // ---- linear-regression-manual -----------------------------------------------------------
+
+    [Theory]
+    [InlineData(0.1, 10)]
+    [InlineData(0.05, 25)]
+    public void Hand_written_regression_follows_the_closed_form_of_its_update(double lr, int epochs)
+    {
+        LessonRun run = Run("linear-regression-manual", $"lr={lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}", $"epochs={epochs}");
+        List<double> w = Numbers(run, "w by epoch");
+        List<double> cost = Numbers(run, "cost");
+        // dw = -(2/3)(28 - 14 w), so w_k - 2 = (1 - 28 lr/3)^k (w_0 - 2) with w_0 = 0,
+        // and the mean squared error is (1 + 4 + 9)/3 (w - 2)^2.
+        double factor = 1 - 28 * lr / 3;
+        for (int k = 0; k <= epochs; k++)
+            Assert.Equal(2 - 2 * Math.Pow(factor, k), w[k], 1e-12);
+        for (int k = 0; k < epochs; k++)
+            Assert.Equal(14.0 / 3 * Math.Pow(w[k] - 2, 2), cost[k], 1e-11);
+        Assert.Equal(w[^1], Number(run, "w"));
+    }
+
+    // ---- curve-fit-net ----------------------------------------------------------------------
+
+    [Fact]
+    public void Curve_fit_losses_match_a_hand_written_net_on_the_same_draws()
+    {
+        List<double> lessonLosses = Numbers(CachedRuns.Get("curve-fit-net"), "loss");
+
+        // manual_seed(1); the noise; then each Linear's weight and bias, which PyTorch draws
+        // uniformly in ±1/sqrt(fan_in) (kaiming_uniform with a = sqrt(5), and the bias's bound).
+        using var scope = NewDisposeScope();
+        torch.manual_seed(1);
+        var x = torch.linspace(-1, 1, 100).unsqueeze(1);
+        var y = x.pow(2) + torch.rand(100, 1) * 0.2;
+        var w1 = torch.empty(10, 1).uniform_(-1, 1).requires_grad_();
+        var b1 = torch.empty(10).uniform_(-1, 1).requires_grad_();
+        double bound2 = 1 / Math.Sqrt(10);
+        var w2 = torch.empty(1, 10).uniform_(-bound2, bound2).requires_grad_();
+        var b2 = torch.empty(1).uniform_(-bound2, bound2).requires_grad_();
+        Tensor[] parameters = [w1, b1, w2, b2];
+        for (int t = 0; t < 100; t++)
+        {
+            using var step = NewDisposeScope();
+            var hidden = (x.mm(w1.t()) + b1).clamp(min: 0);
+            var loss = (hidden.mm(w2.t()) + b2 - y).pow(2).mean();
+            Assert.Equal(loss.item<float>(), lessonLosses[t], 1e-5);
+            loss.backward();
+            using (torch.no_grad())
+            {
+                foreach (var p in parameters)
+                {
+                    p.sub_(p.grad! * 0.2);
+                    p.grad!.zero_();
+                }
+            }
+        }
+        Assert.True(lessonLosses[^1] < 0.02, $"final loss {lessonLosses[^1]}");
+    }
+
+    // ---- simple-linear-model ----------------------------------------------------------------
+
+    [Fact]
+    public void One_weight_model_follows_the_closed_form_of_sgd_on_the_summed_error()
+    {
+        LessonRun run = CachedRuns.Get("simple-linear-model");
+
+        // nn.Linear(1, 1) draws its weight uniformly in ±1/sqrt(1), right after manual_seed(2).
+        double w0;
+        using (NewDisposeScope())
+        {
+            torch.manual_seed(2);
+            w0 = torch.empty(1, 1).uniform_(-1, 1).item<float>();
+        }
+        Assert.Equal(w0, Number(run, "initial weight"));
+
+        // loss = sum (w x - y)^2 = 14 (w - 2)^2, gradient 28 (w - 2): w_k - 2 = (1 - 28 lr)^k (w_0 - 2).
+        List<double> weights = Numbers(run, "weight by epoch");
+        List<double> cost = Numbers(run, "cost");
+        Assert.Equal(20, cost.Count);
+        for (int k = 0; k < 20; k++)
+        {
+            double before = 2 + Math.Pow(0.72, k) * (w0 - 2);
+            Assert.Equal(14 * Math.Pow(before - 2, 2), cost[k], 1e-4 * cost[k] + 1e-6);
+            Assert.Equal(2 + Math.Pow(0.72, k + 1) * (w0 - 2), weights[k], 1e-5);
+        }
+        for (int k = 1; k < 20; k++) Assert.True(cost[k] < cost[k - 1], $"cost rose at epoch {k}");
+        Assert.InRange(Number(run, "weight"), 1.99, 2.01);
+    }
+
+    [Fact]
+    public void A_diverging_learning_rate_stops_with_one_line_naming_the_step()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Lessons.Cli.LessonsCommandLine.Run(["lesson", "two-layer-autograd", "--quiet", "--set", "lr=0.01", "--set", "steps=50"], stdout, stderr);
+        Assert.Equal(Lessons.Cli.ExitCodes.Diverged, code);
+        string error = stderr.ToString().TrimEnd('\n');
+        Assert.DoesNotContain('\n', error);
+        Assert.Matches(@"^error: loss became (inf|nan) at step \d+: training diverged; lower lr$", error);
+        Assert.DoesNotContain("nan", stdout.ToString()); // no screen of NaN before the message
+    }
+
+    // ---- simple-grad --------------------------------------------------------------------------
+
+    [Fact]
+    public void Simple_grad_prints_the_partial_derivatives_of_w_x_plus_b()
+    {
+        LessonRun run = CachedRuns.Get("simple-grad");
+        // d(wx + b)/dx = w = 2, d/dw = x = 1, d/db = 1.
+        Assert.Equal(["tensor([2.])", "tensor([1.])", "tensor([1.])"], run.Transcript);
+    }
+}
