@@ -1,0 +1,91 @@
+using Lessons.Core.Catalog;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Tutorials.Seed004;
+
+/// <summary>
+/// What every stage of the chapter shares: the learning rate and iteration count (In[4], In[7]),
+/// the loss (In[6]), the accuracy (In[9]), and the optimizer loop that In[11] introduces and
+/// every later stage repeats word for word.
+/// </summary>
+public static class FourClassTraining
+{
+    public static readonly LessonOption<double> Alpha =
+        new("alpha", 0.5, "learning rate (the tutorial's alpha)", Check.Positive);
+
+    public static readonly LessonOption<int> Iterations =
+        new("iterations", 10000, "training iterations", v => v is >= 0 and <= 1_000_000 ? null : "must lie in [0, 1000000]");
+
+    /// <summary>The options of a training stage: the data's, then alpha and iterations.</summary>
+    public static IReadOnlyList<LessonOption> Options => [.. FourClassData.Options, Alpha, Iterations];
+
+    /// <summary>
+    /// In[6]: binary cross-entropy of every output against the one-hot target, summed over
+    /// outputs and points and divided by the number of points E (not by E·K as BCELoss would).
+    /// </summary>
+    public static Tensor Loss(Tensor pred, Tensor target)
+    {
+        long points = pred.shape[0];
+        return (-target * torch.log(pred) - (1 - target) * torch.log(1 - pred)).sum() / points;
+    }
+
+    /// <summary>In[9]: the share of points whose largest output is their class, a 0-dim float tensor.</summary>
+    public static Tensor Accuracy(Tensor output, Tensor labels) =>
+        (torch.argmax(output, dim: 1) == labels).sum() / labels.numel();
+
+    /// <summary>
+    /// In[11]'s loop: forward, loss, zero_grad, backward, record the loss, step, with
+    /// <c>optimizer = torch.optim.SGD(parameters, lr=alpha)</c>. Returns the loss of every
+    /// iteration (the tutorial's Loss list, which it plots).
+    /// </summary>
+    public static List<double> Train(LessonContext context, string stage, Func<Tensor, Tensor> forward,
+        IEnumerable<Parameter> parameters, FourClassData data)
+    {
+        int iterations = context.Get(Iterations);
+        using var optimizer = torch.optim.SGD(parameters, context.Get(Alpha));
+        var losses = new List<double>(iterations);
+        for (int i = 0; i < iterations; i++)
+        {
+            using var step = torch.NewDisposeScope();
+            var pred = forward(data.X);
+            var loss = Loss(pred, data.OneHot);
+            optimizer.zero_grad();
+            loss.backward();
+            losses.Add(LossItem(context, loss, i));
+            optimizer.step();
+            ReportProgress(context, stage, i + 1, iterations);
+        }
+        return losses;
+    }
+
+    /// <summary><c>L.item()</c>, stopping the lesson with a clear message once it is no longer finite.</summary>
+    public static double LossItem(LessonContext context, Tensor loss, int iteration)
+    {
+        double value = loss.item<float>();
+        context.EnsureFinite(value, "loss", iteration, "lower alpha (e.g. --set alpha=0.5)");
+        return value;
+    }
+
+    /// <summary>About every 1% of a long loop, and at its end.</summary>
+    public static void ReportProgress(LessonContext context, string stage, int done, int total)
+    {
+        if (done == total || done % Math.Max(1, total / 100) == 0)
+            context.ReportProgress(stage, done, total);
+    }
+
+    /// <summary>
+    /// Records what the chapter's plots and accuracy need: the loss of every iteration (the
+    /// tutorial's plt.plot(Loss)), the accuracy (In[9]'s formula) and the trained parameters (enough
+    /// to draw the decision regions later); prints the loss curve's ends.
+    /// </summary>
+    public static void Report(LessonContext context, List<double> losses, Tensor accuracy, IEnumerable<Tensor> parameters)
+    {
+        if (losses.Count > 0)
+            context.Print("Loss[0] =", losses[0], "Loss[-1] =", losses[^1]);
+        context.Record("loss", losses);
+        context.Record("accuracy", accuracy);
+        context.Record("final parameters", parameters.ToList());
+    }
+}
