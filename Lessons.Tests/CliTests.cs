@@ -8,23 +8,10 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = LessonsCommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    static CliResult Run(params string[] args) => CliRun.Run(args);
 
-    static void AssertOneLineError((int Code, string Out, string Err) result, int code, params string[] mentions)
-    {
-        Assert.Equal(code, result.Code);
-        string error = result.Err.TrimEnd('\n');
-        Assert.DoesNotContain('\n', error);
-        Assert.StartsWith("error: ", error);
-        Assert.DoesNotContain("   at ", result.Err); // no stack trace
-        foreach (string mention in mentions) Assert.Contains(mention, error);
-    }
+    static void AssertOneLineError(CliResult result, int code, params string[] mentions) =>
+        CliRun.AssertOneLineError(result, code, mentions);
 
     [Fact]
     public void List_shows_every_lesson_with_its_title_and_source()

@@ -8,13 +8,7 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class DocsAndReportingTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = LessonsCommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    static CliResult Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public void Docs_page_matches_the_catalogue()

@@ -10,7 +10,13 @@ namespace Lessons.Tests;
 public sealed class FigureTests
 {
     // The lessons whose tutorial sections draw figures (issue: figures), each must have a figure set.
-    static readonly string[] DrawingLessons = ["logistic-regression", "himmelblau"];
+    static readonly string[] DrawingLessons =
+    [
+        "logistic-regression", "himmelblau", "curve-fit-net", "weight-init",
+        "two-layer-manual", "two-layer-autograd", "custom-relu-function", "static-graph",
+        "four-class-data", "four-class-raw", "four-class-optimizer", "four-class-module",
+        "four-class-weighted-sum", "four-class-my-layer", "four-class-sequential", "four-class-linear-sigmoid",
+    ];
 
     [Fact]
     public void Every_lesson_whose_tutorial_draws_has_figures() =>

@@ -224,14 +224,10 @@ public sealed class Seed000Tests
     [Fact]
     public void A_diverging_learning_rate_stops_with_one_line_naming_the_step()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Lessons.Cli.LessonsCommandLine.Run(["lesson", "two-layer-autograd", "--quiet", "--set", "lr=0.01", "--set", "steps=50"], stdout, stderr);
-        Assert.Equal(Lessons.Cli.ExitCodes.Diverged, code);
-        string error = stderr.ToString().TrimEnd('\n');
-        Assert.DoesNotContain('\n', error);
+        var result = CliRun.Run("lesson", "two-layer-autograd", "--quiet", "--set", "lr=0.01", "--set", "steps=50");
+        string error = CliRun.AssertOneLineError(result, Lessons.Cli.ExitCodes.Diverged);
         Assert.Matches(@"^error: loss became (inf|nan) at step \d+: training diverged; lower lr$", error);
-        Assert.DoesNotContain("nan", stdout.ToString()); // no screen of NaN before the message
+        Assert.DoesNotContain("nan", result.Out); // no screen of NaN before the message
     }
 
     // ---- simple-grad --------------------------------------------------------------------------

@@ -162,24 +162,15 @@ public sealed partial class Seed002Tests
     [Fact]
     public void Divergent_learning_rate_stops_with_exit_code_4()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = LessonsCommandLine.Run(["lesson", "himmelblau", "--set", "lr=1e20", "--set", "steps=10", "--set", "starts=0,0"], stdout, stderr);
-        Assert.Equal(ExitCodes.Diverged, code);
-        string error = stderr.ToString().TrimEnd('\n');
-        Assert.DoesNotContain('\n', error);
+        var result = CliRun.Run("lesson", "himmelblau", "--set", "lr=1e20", "--set", "steps=10", "--set", "starts=0,0");
+        string error = CliRun.AssertOneLineError(result, ExitCodes.Diverged, "diverged", "lower lr");
         Assert.StartsWith("error: f(x) became ", error);
-        Assert.Contains("diverged", error);
-        Assert.Contains("lower lr", error);
-        Assert.DoesNotContain("nan", stdout.ToString()); // no screens of NaN before the error
+        Assert.DoesNotContain("nan", result.Out); // no screens of NaN before the error
     }
 
     [Fact]
     public void Bad_starting_points_are_a_usage_error()
     {
-        var stderr = new StringWriter();
-        int code = LessonsCommandLine.Run(["lesson", "himmelblau", "--set", "starts=1;2"], new StringWriter(), stderr);
-        Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("'starts'", stderr.ToString());
+        CliRun.AssertOneLineError(CliRun.Run("lesson", "himmelblau", "--set", "starts=1;2"), ExitCodes.Usage, "'starts'");
     }
 }

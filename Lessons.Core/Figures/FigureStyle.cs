@@ -15,14 +15,16 @@ public static class FigureStyle
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logScale ? "loss (log10)" : "loss");
-        if (logScale)
+        if (logScale) LogTicks(plot);
+    }
+
+    /// <summary>Labels the left axis of a plot of log10 values as powers of ten, one tick per decade.</summary>
+    public static void LogTicks(Plot plot)
+    {
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1)
         {
-            var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = y => "1e" + y.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
-            };
-            plot.Axes.Left.TickGenerator = ticks;
-        }
+            LabelFormatter = y => "1e" + Math.Round(y).ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     /// <summary>A scatter of points without lines.</summary>

@@ -39,9 +39,7 @@ public sealed class FourClassDataLesson : Lesson
         context.Print("points per class:", perClass);
 
         // What plt.scatter(X[:,0], X[:,1], c=y) needs.
-        context.Record("X[:,0]", data.X[.., 0]);
-        context.Record("X[:,1]", data.X[.., 1]);
-        context.Record("y", data.Labels);
+        FourClassTraining.RecordPoints(context, data);
         context.Record("Y", data.OneHot);
         context.Record("points per class", perClass);
     }

@@ -73,7 +73,7 @@ public sealed class FourClassModule : Lesson
         var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
 
         var accuracy = FourClassTraining.Accuracy(net.call(data.X), data.Labels);
-        FourClassTraining.Report(context, losses, accuracy, net.parameters());
+        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
         context.Print("accuracy:", accuracy);
     }
 }

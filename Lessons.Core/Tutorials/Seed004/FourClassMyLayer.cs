@@ -69,7 +69,7 @@ public sealed class FourClassMyLayer : Lesson
 
         var output = net.call(data.X);
         var accuracy = FourClassTraining.Accuracy(output, data.Labels);
-        FourClassTraining.Report(context, losses, accuracy, net.parameters());
+        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
         context.Print("accuracy:", accuracy);
         if (losses.Count > 0 && losses[0] - losses[^1] < 1e-3)
             context.Print("the loss has barely moved: still on the initial plateau (try --set alpha=2 --set iterations=60000)");

@@ -41,7 +41,7 @@ public sealed class FourClassOptimizer : Lesson
 
         var yhat = FourClassRaw.Forward(data.X, W1, W2, W3, b1, b2, b3);
         var accuracy = FourClassTraining.Accuracy(yhat, data.Labels);
-        FourClassTraining.Report(context, losses, accuracy, parameters);
+        FourClassTraining.Report(context, data, losses, accuracy, parameters, X => FourClassRaw.Forward(X, W1, W2, W3, b1, b2, b3));
         context.Print("accuracy:", accuracy);
     }
 }

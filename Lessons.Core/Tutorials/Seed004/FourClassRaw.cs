@@ -64,7 +64,7 @@ public sealed class FourClassRaw : Lesson
         // In[9]: the share of points whose largest output is their class.
         var yhat = Forward(data.X, W1, W2, W3, b1, b2, b3);
         var accuracy = FourClassTraining.Accuracy(yhat, data.Labels);
-        FourClassTraining.Report(context, losses, accuracy, parameters);
+        FourClassTraining.Report(context, data, losses, accuracy, parameters, X => Forward(X, W1, W2, W3, b1, b2, b3));
         context.Print(accuracy);
     }
 

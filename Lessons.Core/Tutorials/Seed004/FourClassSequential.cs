@@ -70,7 +70,7 @@ public sealed class FourClassSequential : Lesson
         context.Record("net.model.forward(X)[-3:]", output[^3..]);
 
         var accuracy = FourClassTraining.Accuracy(output, data.Labels);
-        FourClassTraining.Report(context, losses, accuracy, net.parameters());
+        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
         context.Print("accuracy:", accuracy);
     }
 }

@@ -80,12 +80,43 @@ public static class FourClassTraining
     /// tutorial's plt.plot(Loss)), the accuracy (In[9]'s formula) and the trained parameters (enough
     /// to draw the decision regions later); prints the loss curve's ends.
     /// </summary>
-    public static void Report(LessonContext context, List<double> losses, Tensor accuracy, IEnumerable<Tensor> parameters)
+    public static void Report(LessonContext context, FourClassData data, List<double> losses, Tensor accuracy,
+        IEnumerable<Tensor> parameters, Func<Tensor, Tensor> trainedForward)
     {
         if (losses.Count > 0)
             context.Print("Loss[0] =", losses[0], "Loss[-1] =", losses[^1]);
         context.Record("loss", losses);
         context.Record("accuracy", accuracy);
         context.Record("final parameters", parameters.ToList());
+        RecordDecisionRegions(context, trainedForward);
+        RecordPoints(context, data);
+    }
+
+    /// <summary>The data as the scatter plots draw it: x, y and the class of each point.</summary>
+    public static void RecordPoints(LessonContext context, FourClassData data)
+    {
+        context.Record("X[:,0]", data.X[.., 0]);
+        context.Record("X[:,1]", data.X[.., 1]);
+        context.Record("y", data.Labels);
+    }
+
+    /// <summary>Half the side of the square the decision regions are drawn over, and its grid size.</summary>
+    public const double RegionExtent = 3.0;
+    public const int RegionGrid = 121;
+
+    /// <summary>
+    /// The class the trained net picks at each point of a grid over [-3, 3]² (for the decision-region
+    /// picture): row i is y = axis[i], column j is x = axis[j].
+    /// </summary>
+    static void RecordDecisionRegions(LessonContext context, Func<Tensor, Tensor> trainedForward)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var axis = torch.linspace(-RegionExtent, RegionExtent, RegionGrid, device: context.Device);
+        var grid = torch.meshgrid([axis, axis], indexing: "xy");
+        var points = torch.stack([grid[0].reshape(-1), grid[1].reshape(-1)], dim: 1);
+        var classes = torch.argmax(trainedForward(points), dim: 1).reshape(RegionGrid, RegionGrid);
+        context.Record("decision regions axis", axis);
+        context.Record("decision regions", Enumerable.Range(0, RegionGrid).Select(i => classes[i]).ToList());
     }
 }
