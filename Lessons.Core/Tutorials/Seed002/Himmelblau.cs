@@ -134,7 +134,7 @@ public sealed class Himmelblau : Lesson
         var logged = new List<(long, List<double>, double)>();
         for (int step = 0; step < steps; step++)
         {
-            using var scope = torch.NewDisposeScope();
+            using var scope = context.StepScope(label, step, steps);
             var pred = f(x[0], x[1]);
             optimizer.zero_grad();
             pred.backward();
@@ -142,7 +142,6 @@ public sealed class Himmelblau : Lesson
             if ((step + 1) % TraceEvery == 0)
             {
                 trajectory[(step + 1) / TraceEvery].copy_(x.detach());
-                context.ReportProgress(label, step + 1, steps);
             }
             if (step % logEvery == 0)
             {
@@ -170,7 +169,7 @@ public sealed class Himmelblau : Lesson
         var logged = Enumerable.Range(0, k).Select(_ => new List<(long, List<double>, double)>()).ToList();
         for (int step = 0; step < steps; step++)
         {
-            using var scope = torch.NewDisposeScope();
+            using var scope = context.StepScope("all starts", step, steps);
             var preds = f(x[.., 0], x[.., 1]);
             x.grad = null;
             preds.sum().backward();
@@ -178,7 +177,6 @@ public sealed class Himmelblau : Lesson
             if ((step + 1) % TraceEvery == 0)
             {
                 trajectory[(step + 1) / TraceEvery].copy_(x.detach());
-                context.ReportProgress("all starts", step + 1, steps);
             }
             if (step % logEvery == 0)
             {
