@@ -46,7 +46,7 @@ public sealed class FourClassRaw : Lesson
         var losses = new List<double>(iterations);
         for (int i = 0; i < iterations; i++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", i, iterations);
             var pred = Forward(data.X, W1, W2, W3, b1, b2, b3);
             var loss = FourClassTraining.Loss(pred, data.OneHot);
             loss.backward();
@@ -58,7 +58,6 @@ public sealed class FourClassRaw : Lesson
             }
             foreach (var parameter in parameters)
                 parameter.grad!.zero_();
-            FourClassTraining.ReportProgress(context, "training", i + 1, iterations);
         }
 
         // In[9]: the share of points whose largest output is their class.

@@ -48,14 +48,13 @@ public static class FourClassTraining
         var losses = new List<double>(iterations);
         for (int i = 0; i < iterations; i++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope(stage, i, iterations);
             var pred = forward(data.X);
             var loss = Loss(pred, data.OneHot);
             optimizer.zero_grad();
             loss.backward();
             losses.Add(LossItem(context, loss, i));
             optimizer.step();
-            ReportProgress(context, stage, i + 1, iterations);
         }
         return losses;
     }
@@ -66,13 +65,6 @@ public static class FourClassTraining
         double value = loss.item<float>();
         context.EnsureFinite(value, "loss", iteration, "lower alpha (e.g. --set alpha=0.5)");
         return value;
-    }
-
-    /// <summary>About every 1% of a long loop, and at its end.</summary>
-    public static void ReportProgress(LessonContext context, string stage, int done, int total)
-    {
-        if (done == total || done % Math.Max(1, total / 100) == 0)
-            context.ReportProgress(stage, done, total);
     }
 
     /// <summary>
