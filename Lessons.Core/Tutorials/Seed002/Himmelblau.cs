@@ -20,22 +20,24 @@ public sealed class Himmelblau : Lesson
     public override string Notes => """
         Gradient descent looks for a minimum of a function by following its gradient downhill.
         Himmelblau's function f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 has four minima, all
-        with f = 0; Adam (lr 1e-3) started at [0, 0] walks to (3, 2) in about 16000 steps, and
-        the tutorial's other starting points [1, 0], [-4, 0], [4, 0] land in other minima.
-        Section 4 of tutorial 002. Each logged line shows x after optimizer.step() and f(x) at
-        the position before it, as the tutorial's print follows the step. The tutorial's 3-D
-        plot (fig.gca(projection='3d'), gone from today's matplotlib) is not drawn; the lesson
-        prints the grid shapes the tutorial's code prints and records the surface, each
-        trajectory (every 100 steps) and each end point for a later plot. Porting notes: x is
-        an nn.Parameter because TorchSharp's optimizers take parameters; the constants 2, 11 and
-        7 are made into Scalars once, not per step, and values are read back only on logged
-        steps. By default all starting points descend together, as the rows of one tensor with
-        an allocation-free Adam (same arithmetic, same bits); --set batched=false runs the
+        with f = 0; Adam (lr 1e-3) started at [0, 0] walks to (3, 2) in about 16000 steps. Of
+        the tutorial's other starting points, [1, 0] also reaches (3, 2), while [-4, 0] and
+        [4, 0] reach (-3.78, -3.28) and (3.58, -1.85): where the descent ends depends on where
+        it starts. The last section of tutorial 002. Each logged line shows x after
+        optimizer.step() and f(x) at the position before it, as the tutorial's print follows
+        the step. The tutorial's 3-D plot (fig.gca(projection='3d'), gone from today's
+        matplotlib) is drawn as a heat map with the paths (--plots); the lesson prints the grid
+        shapes the tutorial's code prints. Porting notes: x is an nn.Parameter because
+        TorchSharp's optimizers take parameters; the constants 2, 11 and 7 are made into
+        Scalars once, not per step, and values are read back only on logged steps. By default
+        all starting points descend together, as the rows of one tensor with an
+        allocation-free Adam (same arithmetic, same bits); --set batched=false runs the
         tutorial's own loop once per start, and the tests check that both print the same
-        digits. Every printed digit matches the tutorial
-        except on the step2000 line (x off by about 1e-7, f(x) by 4e-7, relative): today's
-        libtorch CPU kernels round a few operations differently (fused multiply-add), which
-        the steep stretch of the path amplifies; by step 4000 the two runs agree again.
+        digits. Every printed digit matches the tutorial except on the step2000 line (x off by
+        about 1e-7, f(x) by 4e-7, relative), and from step 4000 on they agree again. The cause
+        is not established: most likely the tutorial's PyTorch build rounded a few float32
+        operations differently (vectorised kernels with fused multiply-add, or another
+        formulation of Adam's moving averages), which the steep stretch of the path amplifies.
         """;
 
     /// <summary>The four minima of Himmelblau's function (f = 0 at each; six decimals), to name where a run lands.</summary>
