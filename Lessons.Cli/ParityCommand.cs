@@ -14,13 +14,20 @@ public static class ParityCommand
     public static Command Create(CliConsole console)
     {
         var json = new Option<bool>("--json") { Description = "Print the verdicts as one JSON object." };
-        var command = new Command("parity", "Run every lesson and check each documented value.") { json };
+        var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable); all by default.", Arity = ArgumentArity.ZeroOrMore };
+        var expected = new Option<string?>("--expected") { Description = "The folder of expected files (default: data/expected beside the program)." };
+        var command = new Command("parity", "Run every lesson and check each documented value.") { json, only, expected };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
+            string[] chosen = parsed.GetValue(only) ?? [];
+            var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : chosen.Select(LessonCatalog.Get).ToList();
+            string? folder = parsed.GetValue(expected);
+            if (folder is not null && !Directory.Exists(folder))
+                throw new LessonUsageException($"--expected: no folder '{folder}'");
             var verdicts = new List<LessonParity>();
-            foreach (Lesson lesson in LessonCatalog.All)
+            foreach (Lesson lesson in lessons)
                 verdicts.Add(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
-                    ParityReport.Check(lesson, new LessonSettings { Progress = progress })));
+                    ParityReport.Check(lesson, new LessonSettings { Progress = progress }, folder)));
             if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
             else WriteTable(console.Out, verdicts);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;

@@ -79,16 +79,38 @@ public sealed class DocsAndReportingTests
     }
 
     [Fact]
-    public void Parity_gives_one_verdict_over_the_catalogue()
+    public void Parity_gives_one_verdict_and_a_table()
     {
-        var (code, output, _) = Run("parity", "--json");
+        var (code, output, _) = Run("parity", "--json", "--lesson", "grad-tensors", "--lesson", "second-derivative");
         JsonNode json = JsonNode.Parse(output)!;
         var lessons = json["lessons"]!.AsArray();
-        Assert.Equal(LessonCatalog.All.Count, lessons.Count);
-        bool allPassed = lessons.All(l => (bool)l!["passed"]!);
-        Assert.Equal(allPassed, (bool)json["passed"]!);
-        Assert.Equal(allPassed ? ExitCodes.Ok : ExitCodes.Failed, code);
-        Assert.True(allPassed, output);
+        Assert.Equal(["grad-tensors", "second-derivative"], lessons.Select(l => (string?)l!["lesson"]));
+        Assert.True((bool)json["passed"]!, output);
+        Assert.Equal(ExitCodes.Ok, code);
         Assert.All(lessons, l => Assert.NotEmpty(l!["values"]!.AsArray()));
+
+        var table = Run("parity", "--lesson", "grad-tensors");
+        Assert.Equal(ExitCodes.Ok, table.Code);
+        Assert.Contains("parity: all 5 documented values of 1 lessons match", table.Out);
+    }
+
+    [Fact]
+    public void Parity_fails_when_a_documented_value_is_not_reproduced()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "expected-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "grad-tensors.json"),
+                """{ "lesson": "grad-tensors", "values": [ { "result": "w.grad", "expected": [9.5], "source": "a deliberately wrong value" } ] }""");
+            var (code, output, _) = Run("parity", "--lesson", "grad-tensors", "--lesson", "simple-grad", "--expected", folder);
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.Matches(@"grad-tensors\s+w\.grad\s+\[9\.5\]\s+\[9\]\s+exact\s+FAIL", output);
+            Assert.Contains("FAIL: no expected file data/expected/simple-grad.json", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
