@@ -133,6 +133,39 @@ public sealed class Seed000Tests
             "identical units cannot fit |x1|, distinct ones can");
     }
 
+    [Theory]
+    [InlineData("tanh")]
+    [InlineData("relu")]
+    public void From_zeros_a_tanh_or_relu_net_moves_only_its_output_bias(string activation)
+    {
+        // The notes' reason for a sigmoid net: with an activation that is 0 at 0, the hidden
+        // layer outputs 0, so no gradient reaches the outgoing or the hidden weights.
+        using var scope = NewDisposeScope();
+        torch.manual_seed(0);
+        var data = torch.randn(64, 2);
+        var target = data[.., 0].abs().unsqueeze(1);
+        var hidden = torch.nn.Linear(2, 4);
+        var output = torch.nn.Linear(4, 1);
+        var parameters = hidden.parameters().Concat(output.parameters()).ToList();
+        using (torch.no_grad())
+            foreach (var p in parameters) torch.nn.init.zeros_(p);
+        Func<Tensor, Tensor> act = activation == "tanh" ? t => t.tanh() : t => t.relu();
+        var optimizer = torch.optim.SGD(parameters, 0.5);
+        for (int t = 0; t < 50; t++)
+        {
+            using var step = NewDisposeScope();
+            var loss = torch.nn.functional.mse_loss(output.forward(act(hidden.forward(data))), target);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+        }
+        Assert.Equal(0f, hidden.weight!.abs().max().item<float>());
+        Assert.Equal(0f, hidden.bias!.abs().max().item<float>());
+        Assert.Equal(0f, output.weight!.abs().max().item<float>());
+        // The output bias descends toward the mean target (0.5 lr, MSE: b <- b - (b - mean)).
+        Assert.Equal(target.mean().item<float>(), output.bias!.item<float>(), 1e-5f);
+    }
+
     // ---- linear-regression-manual -----------------------------------------------------------
 
     [Theory]

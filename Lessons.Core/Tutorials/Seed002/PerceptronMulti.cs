@@ -22,7 +22,8 @@ public sealed class PerceptronMulti : Lesson
         its own row of w, so row k of the gradient is -(2 / K) (1 - o_k) o_k (1 - o_k) x; the
         lesson prints the tutorial's two lines (the loss and autograd's w.grad) and then the
         gradient from that formula. Section 2 of tutorial 002. Porting notes: unseeded in the
-        tutorial, so its numbers cannot be reproduced; the lesson seeds 0 (--seed changes it).
+        tutorial, so its numbers cannot be reproduced; the lesson seeds 0 (--seed changes it) and
+        draws on the CPU generator, then moves x and w to the lesson's device.
         """;
     public override long? Seed => 0;
 
@@ -37,9 +38,10 @@ public sealed class PerceptronMulti : Lesson
         int outputs = context.Get(Outputs);
         Device device = context.Device;
 
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.randn(1, features, device: device);
-        var w = torch.randn(outputs, features, requires_grad: true, device: device);
+        var x = torch.randn(1, features).to(device);
+        var w = torch.randn(outputs, features).to(device).requires_grad_();
         var o = torch.sigmoid(x.matmul(w.t()));
         var loss = F.mse_loss(torch.ones(1, outputs, device: device), o);
         loss.backward();

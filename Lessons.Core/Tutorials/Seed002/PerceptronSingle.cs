@@ -23,7 +23,8 @@ public sealed class PerceptronSingle : Lesson
         the tutorial prints (the loss's shape and autograd's w.grad), then the same gradient
         from that formula. Section 1 of tutorial 002. Porting notes: the tutorial draws x and w
         without a seed, so its numbers cannot be reproduced; the lesson seeds 0 (--seed
-        changes it). As in the tutorial, ones is mse_loss's input and o its target; the
+        changes it) and draws on the CPU generator, then moves x and w to the lesson's device.
+        As in the tutorial, ones is mse_loss's input and o its target; the
         gradient flows through the target all the same.
         """;
     public override long? Seed => 0;
@@ -37,9 +38,10 @@ public sealed class PerceptronSingle : Lesson
         int features = context.Get(Features);
         Device device = context.Device;
 
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.randn(1, features, device: device);
-        var w = torch.randn(1, features, requires_grad: true, device: device);
+        var x = torch.randn(1, features).to(device);
+        var w = torch.randn(1, features).to(device).requires_grad_();
         var o = torch.sigmoid(x.matmul(w.t()));
         var loss = F.mse_loss(torch.ones(1, 1, device: device), o);
         loss.backward(); // the loss's partial derivatives with respect to w
