@@ -30,6 +30,32 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Every_heading_is_the_tutorials_own_words()
+    {
+        // A heading quotes its tutorial; the notebook of 004 is located by its cells, "In[13]" or
+        // "In[13]-In[16]" before the words, and a trailing "(numpy)" only says which program.
+        string? seeds = FindSharedSeeds();
+        if (seeds is null) return;
+        foreach (Lesson lesson in LessonCatalog.All)
+        {
+            string text = Squeeze(File.ReadAllText(Path.Combine(seeds, lesson.Source.File)));
+            string heading = lesson.Source.Heading;
+            var cells = System.Text.RegularExpressions.Regex.Match(heading, @"^In\[(\d+)\](?:-In\[(\d+)\])? ");
+            if (cells.Success)
+            {
+                foreach (var cell in cells.Groups.Values.Skip(1).Where(g => g.Success))
+                    Assert.True(text.Contains($"In [{cell.Value}]", StringComparison.Ordinal) || text.Contains($"In[{cell.Value}]", StringComparison.Ordinal),
+                        $"{lesson.Id}: no cell In[{cell.Value}] in {lesson.Source.File}");
+                heading = heading[cells.Length..];
+            }
+            heading = System.Text.RegularExpressions.Regex.Replace(heading, @" \([a-z]+\)$", "");
+            Assert.True(text.Contains(Squeeze(heading), StringComparison.Ordinal), $"{lesson.Id}: heading \"{heading}\" is not in {lesson.Source.File}");
+        }
+
+        static string Squeeze(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s+", " ");
+    }
+
+    [Fact]
     public void Unknown_lessons_are_answered_with_the_closest_ids()
     {
         var error = Assert.Throws<LessonUsageException>(() => LessonCatalog.Get("computational-graf"));

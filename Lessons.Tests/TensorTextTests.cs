@@ -39,6 +39,16 @@ public sealed class TensorTextTests
     public void Wide_ranges_switch_to_scientific() =>
         Assert.Equal("tensor([1.0000e-05, 1.0000e+00])", Py.Str(torch.tensor(new[] { 1e-5f, 1f })));
 
+    [Theory]
+    [InlineData(true, true, "MulBackward0", "grad_fn=<MulBackward0>")]  // a node: PyTorch names it
+    [InlineData(true, true, null, "requires_grad=True")]                 // a leaf that requires grad
+    [InlineData(false, true, null, null)]                                // a plain tensor
+    [InlineData(true, false, null, "requires_grad=True")]                // grad_fn unreadable (Windows): the honest fallback
+    [InlineData(false, false, null, null)]
+    public void The_autograd_suffix_falls_back_to_requires_grad_where_grad_fn_cannot_be_read(
+        bool requiresGrad, bool gradFnAvailable, string? gradFnName, string? expected) =>
+        Assert.Equal(expected, TensorText.AutogradSuffix(requiresGrad, gradFnAvailable, gradFnName));
+
     [Fact]
     public void Suffixes_name_grad_fn_requires_grad_and_non_default_dtypes()
     {

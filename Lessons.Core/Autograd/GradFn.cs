@@ -23,12 +23,21 @@ public static unsafe class GradFn
 
     public static string? UnavailableReason => native.Value.Problem;
 
-    /// <summary>The node's class name (<c>AddBackward0</c>), or null for a tensor without one (<c>None</c>).</summary>
-    public static string? NameOf(Tensor tensor) => Node(tensor)?.Name;
+    /// <summary>
+    /// The node's class name (<c>AddBackward0</c>), or null for a tensor without one (<c>None</c>);
+    /// <c>"unavailable"</c> where this platform's libtorch gives no way to read it.
+    /// </summary>
+    public static string? NameOf(Tensor tensor) => IsAvailable ? Node(tensor)?.Name : "unavailable";
 
-    /// <summary>What Python prints for <c>tensor.grad_fn</c>: <c>None</c> or <c>&lt;MulBackward0 object at 0x…&gt;</c>.</summary>
-    public static string Describe(Tensor tensor) =>
-        Node(tensor) is { } node ? $"<{node.Name} object at 0x{node.Address:x}>" : "None";
+    /// <summary>
+    /// What Python prints for <c>tensor.grad_fn</c>: <c>None</c> or <c>&lt;MulBackward0 object at 0x…&gt;</c>;
+    /// where it cannot be read, a placeholder that says so (never a guess).
+    /// </summary>
+    public static string Describe(Tensor tensor)
+    {
+        if (!IsAvailable) return $"<grad_fn unavailable: {UnavailableReason}>";
+        return Node(tensor) is { } node ? $"<{node.Name} object at 0x{node.Address:x}>" : "None";
+    }
 
     public readonly record struct NodeInfo(string Name, nint Address);
 

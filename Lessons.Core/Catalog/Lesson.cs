@@ -2,12 +2,13 @@ namespace Lessons.Core.Catalog;
 
 /// <summary>Where in the tutorials a lesson comes from: the seed file, its section, and the heading.</summary>
 /// <param name="File">The tutorial file under shared/seeds, e.g. <c>001_527ed903e0dd4563.txt</c>.</param>
-/// <param name="Section">The section's number in that file, for ordering and citing (§1).</param>
+/// <param name="Section">The section's number in that file, for ordering (and citing, as §1, where the tutorial numbers its sections).</param>
 /// <param name="Heading">The tutorial's own heading for the section, in its own words.</param>
 /// <param name="Position">Order of the lesson among those of one section.</param>
-public sealed record LessonSource(string File, int Section, string Heading, int Position = 0)
+/// <param name="Numbered">False where the tutorial does not number its sections: then the number only orders the catalogue and is never shown.</param>
+public sealed record LessonSource(string File, int Section, string Heading, int Position = 0, bool Numbered = true)
 {
-    public override string ToString() => $"{File} §{Section} {Heading}";
+    public override string ToString() => Numbered ? $"{File} §{Section} {Heading}" : $"{File} «{Heading}»";
 }
 
 /// <summary>

@@ -32,7 +32,8 @@ public static partial class LessonDocs
             text.AppendLine();
             text.AppendLine($"## {lesson.Id}");
             text.AppendLine();
-            text.AppendLine($"**{lesson.Title}**, from `{lesson.Source.File}` §{lesson.Source.Section} «{lesson.Source.Heading}».");
+            string section = lesson.Source.Numbered ? $" §{lesson.Source.Section}" : "";
+            text.AppendLine($"**{lesson.Title}**, from `{lesson.Source.File}`{section} «{lesson.Source.Heading}».");
             text.AppendLine();
             text.AppendLine(Paragraph(lesson.Notes));
             text.AppendLine();

@@ -41,12 +41,24 @@ public static class TensorText
         }
         if (!defaultDtype) suffixes.Add("dtype=" + DtypeText(tensor.dtype));
 
-        string? gradFn = GradFn.NameOf(tensor);
-        if (gradFn is not null) suffixes.Add($"grad_fn=<{gradFn}>");
-        else if (tensor.requires_grad) suffixes.Add("requires_grad=True");
+        bool gradFnReadable = GradFn.IsAvailable;
+        string? autograd = AutogradSuffix(tensor.requires_grad, gradFnReadable, gradFnReadable ? GradFn.NameOf(tensor) : null);
+        if (autograd is not null) suffixes.Add(autograd);
 
         return AddSuffixes(prefix + body, suffixes, indent);
     }
+
+    /// <summary>
+    /// PyTorch's last suffix: <c>grad_fn=&lt;Name&gt;</c> for a tensor that has a node, otherwise
+    /// <c>requires_grad=True</c> for one that requires grad, otherwise none. Where grad_fn cannot be
+    /// read (<see cref="GradFn.IsAvailable"/> is false: libtorch without the Itanium C++ ABI, such as
+    /// Windows) a tensor that requires grad gets <c>requires_grad=True</c>, which is true of it;
+    /// PyTorch would name its node instead when it has one, and that name is not guessed.
+    /// </summary>
+    internal static string? AutogradSuffix(bool requiresGrad, bool gradFnAvailable, string? gradFnName) =>
+        gradFnAvailable && gradFnName is not null ? $"grad_fn=<{gradFnName}>"
+        : requiresGrad ? "requires_grad=True"
+        : null;
 
     public static string DtypeText(ScalarType dtype) => "torch." + dtype switch
     {

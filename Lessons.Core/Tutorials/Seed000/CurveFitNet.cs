@@ -24,7 +24,10 @@ public sealed class CurveFitNet : Lesson
         drawn, computed before that step's update) and records the data, the predictions and the
         losses so a figure can be drawn later. torch.manual_seed(1) and the order of draws (the
         noise, then each Linear's weight and bias, as nn.Linear initialises them) are the
-        tutorial's, so the numbers are PyTorch's.
+        tutorial's, so on the CPU the numbers are PyTorch's. Every draw happens on the CPU
+        generator, and the data and the net are then moved to the lesson's device: a GPU's
+        generator gives other numbers, so a GPU run starts from the same data and weights
+        (its later digits may differ by the GPU's rounding).
         """;
     public override long? Seed => 1;
 
@@ -42,10 +45,11 @@ public sealed class CurveFitNet : Lesson
         readonly nn.Module<Tensor, Tensor> hidden;
         readonly nn.Module<Tensor, Tensor> predict;
 
-        public Net(int nFeature, int nHidden, int nOutput, Device device) : base(nameof(Net))
+        /// <summary>Builds the layers on the CPU, where nn.Linear draws its initial weights; move the net with <c>to(device)</c>.</summary>
+        public Net(int nFeature, int nHidden, int nOutput) : base(nameof(Net))
         {
-            hidden = nn.Linear(nFeature, nHidden, device: device);
-            predict = nn.Linear(nHidden, nOutput, device: device);
+            hidden = nn.Linear(nFeature, nHidden);
+            predict = nn.Linear(nHidden, nOutput);
             RegisterComponents();
         }
 
@@ -58,11 +62,14 @@ public sealed class CurveFitNet : Lesson
         int steps = context.Get(Steps);
         int logEvery = context.Get(LogEvery);
 
+        // Drawn on the CPU generator (the tutorial's numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.linspace(-1, 1, points, device: context.Device).unsqueeze(1);
-        var y = x.pow(2) + torch.rand(x.size(), device: context.Device) * 0.2;
+        var x = torch.linspace(-1, 1, points).unsqueeze(1);
+        var y = x.pow(2) + torch.rand(x.size()) * 0.2;
+        x = x.to(context.Device);
+        y = y.to(context.Device);
 
-        var net = new Net(nFeature: 1, nHidden: context.Get(Hidden), nOutput: 1, context.Device);
+        var net = new Net(nFeature: 1, nHidden: context.Get(Hidden), nOutput: 1).to(context.Device);
         context.Print(ModuleText.Format(net));
         var optimizer = torch.optim.SGD(net.parameters(), context.Get(LearningRate));
         var lossFunc = nn.MSELoss();
@@ -73,7 +80,7 @@ public sealed class CurveFitNet : Lesson
         var loggedPredictions = new List<object>();
         for (int t = 0; t < steps; t++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", t, steps);
             var prediction = net.forward(x);
             var loss = lossFunc.forward(prediction, y);
             double lossValue = Py.Item(loss);
@@ -91,7 +98,6 @@ public sealed class CurveFitNet : Lesson
                 loggedLosses.Add(lossValue);
                 loggedPredictions.Add(Py.ToList(prediction));
             }
-            if ((t + 1) % Math.Max(1, steps / 100) == 0) context.ReportProgress("training", t + 1, steps);
         }
 
         context.Record("x", Py.ToList(x));

@@ -25,7 +25,8 @@ public sealed class TwoLayerAutograd : Lesson
         shape (N, D_out) (003 has it right), so the lesson draws randn(N, D_out) and says so;
         its learing_rate / learning_rate typo is gone; Python's in-place w1 -= ... is sub_ in C#
         (C# -= would make a new tensor). Unseeded in the tutorial: the lesson seeds 0 and draws
-        x, y, w1, w2 in the tutorial's order, as float32.
+        x, y, w1, w2 in the tutorial's order, as float32, on the CPU generator (then moved to the
+        lesson's device, so a GPU run starts from the same numbers).
         """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
@@ -35,16 +36,17 @@ public sealed class TwoLayerAutograd : Lesson
         TwoLayerSettings s = TwoLayerNet.Read(context);
         context.Print($"note: y = torch.randn(N, D_out) = randn({s.N}, {s.DOut}); the tutorial's randn(H, D_out) is a bug (y must have y_pred's shape)");
 
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.randn(s.N, s.DIn, float32, context.Device);
-        var y = torch.randn(s.N, s.DOut, float32, context.Device);
-        var w1 = torch.randn(s.DIn, s.H, float32, context.Device, requires_grad: true);
-        var w2 = torch.randn(s.H, s.DOut, float32, context.Device, requires_grad: true);
+        var x = torch.randn(s.N, s.DIn, float32).to(context.Device);
+        var y = torch.randn(s.N, s.DOut, float32).to(context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device).requires_grad_();
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
 
         var losses = new List<double>();
         for (int t = 0; t < s.Steps; t++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", t, s.Steps);
             var yPred = x.mm(w1).clamp(min: 0).mm(w2);
             var loss = (yPred - y).pow(2).sum();
             double lossValue = Py.Item(loss);
@@ -62,7 +64,6 @@ public sealed class TwoLayerAutograd : Lesson
                 w1.grad!.zero_();
                 w2.grad!.zero_();
             }
-            TwoLayerNet.ReportEvery(context, t + 1, s.Steps);
         }
 
         context.Record("y shape", new List<long>(y.shape));

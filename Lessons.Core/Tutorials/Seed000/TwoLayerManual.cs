@@ -21,7 +21,8 @@ public sealed class TwoLayerManual : Lesson
         the work autograd takes over in the next lessons. First program of section 1 of the
         tutorial. Porting notes: numpy arrays become float64 tensors with autograd off, so the
         arithmetic is numpy's; the tutorial draws without a seed, so the lesson seeds 0 (--seed
-        changes it) and keeps numpy's order of draws: x, y, w1, w2.
+        changes it) and keeps numpy's order of draws: x, y, w1, w2, all on the CPU generator
+        (then moved to the lesson's device, so a GPU run starts from the same numbers).
         """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
@@ -34,17 +35,17 @@ public sealed class TwoLayerManual : Lesson
         TwoLayerSettings s = TwoLayerNet.Read(context);
         using var noAutograd = torch.no_grad(); // numpy has no autograd: nothing is recorded
 
-        // numpy's randn draws float64.
+        // numpy's randn draws float64; every draw uses the CPU generator, then moves to the device.
         context.ManualSeed();
-        var x = torch.randn(s.N, s.DIn, float64, context.Device);
-        var y = torch.randn(s.N, s.DOut, float64, context.Device);
-        var w1 = torch.randn(s.DIn, s.H, float64, context.Device);
-        var w2 = torch.randn(s.H, s.DOut, float64, context.Device);
+        var x = torch.randn(s.N, s.DIn, float64).to(context.Device);
+        var y = torch.randn(s.N, s.DOut, float64).to(context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float64).to(context.Device);
+        var w2 = torch.randn(s.H, s.DOut, float64).to(context.Device);
 
         var losses = new List<double>();
         for (int t = 0; t < s.Steps; t++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", t, s.Steps);
             HandPass pass = ForwardBackward(x, y, w1, w2);
             double loss = pass.Loss.item<double>();
             context.EnsureFinite(loss, "loss", t, "lower lr");
@@ -54,7 +55,6 @@ public sealed class TwoLayerManual : Lesson
             // w -= lr * grad, in place as numpy's -= is.
             w1.sub_(pass.GradW1 * s.LearningRate);
             w2.sub_(pass.GradW2 * s.LearningRate);
-            TwoLayerNet.ReportEvery(context, t + 1, s.Steps);
         }
 
         context.Record("loss", losses);

@@ -26,13 +26,6 @@ public static class TwoLayerNet
         context.Get(BatchSize), context.Get(InputSize), context.Get(HiddenSize), context.Get(OutputSize),
         context.Get(LearningRate), context.Get(Steps));
 
-    /// <summary>Reports progress about a hundred times over a loop, whatever its length.</summary>
-    public static void ReportEvery(LessonContext context, int done, int total)
-    {
-        if (done == total || done % Math.Max(1, total / 100) == 0)
-            context.ReportProgress("training", done, total);
-    }
-
     /// <summary>Orders of magnitude the loss fell from its first to its last value (log10 of their ratio).</summary>
     public static double OrdersFallen(IReadOnlyList<double> losses) => Math.Log10(losses[0] / losses[^1]);
 }

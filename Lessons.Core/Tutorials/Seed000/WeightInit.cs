@@ -28,11 +28,14 @@ public sealed class WeightInit : Lesson
         points, once initialised with zeros and once with nn.Linear's random weights. From zeros
         every hidden unit gets the same gradient, so the units stay identical: they learn, but
         all the same thing, and four identical sigmoids cannot bend into |x1|; the random start
-        breaks the symmetry and fits it. Porting
-        notes: the tutorial has no code or seed here, so the lesson seeds 0; the initialisations
-        are written as formulas (TorchSharp 0.107's nn.init.xavier_normal_ fills a uniform
-        distribution instead of a normal one); the sigmoid net is the lesson's, since with tanh
-        or ReLU a zero-initialised net does not move at all.
+        breaks the symmetry and fits it. Porting notes: the tutorial has no code or seed here, so
+        the lesson seeds 0 and draws everything on the CPU generator (then moves it to the
+        lesson's device, so a GPU run measures the same draws); the initialisations are written
+        as formulas (TorchSharp 0.107's nn.init.xavier_normal_ fills a uniform distribution
+        instead of a normal one); the sigmoid net is the lesson's, because tanh and ReLU are 0 at
+        0: from zeros their hidden layer outputs 0, so the outgoing weights get no gradient, and
+        with those still 0 the hidden weights and biases get none either. Only the output bias
+        moves (toward the mean target), and the hidden units would show nothing but zeros.
         """;
     public override long? Seed => 0;
 
@@ -45,13 +48,16 @@ public sealed class WeightInit : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Layers, Width, Batch, SmallScale, Steps, LearningRate];
 
-    /// <summary>The initialisations: a name and the weight matrix (fan_in × fan_out) it draws.</summary>
+    /// <summary>
+    /// The initialisations: a name and the weight matrix (fan_in × fan_out) it draws, on the CPU
+    /// generator (the same draws on any device) and then moved to the device.
+    /// </summary>
     static IReadOnlyList<(string Name, Func<int, int, Device, Tensor> Draw)> Initialisations(double smallScale) =>
     [
         ("zeros", (fanIn, fanOut, device) => torch.zeros(fanIn, fanOut, device: device)),
-        ("small random", (fanIn, fanOut, device) => torch.randn(fanIn, fanOut, device: device) * smallScale),
-        ("Xavier", (fanIn, fanOut, device) => torch.randn(fanIn, fanOut, device: device) * Math.Sqrt(2.0 / (fanIn + fanOut))),
-        ("He", (fanIn, fanOut, device) => torch.randn(fanIn, fanOut, device: device) * Math.Sqrt(2.0 / fanIn)),
+        ("small random", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * smallScale).to(device)),
+        ("Xavier", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / (fanIn + fanOut))).to(device)),
+        ("He", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / fanIn)).to(device)),
     ];
 
     public override void Run(LessonContext context)
@@ -62,7 +68,7 @@ public sealed class WeightInit : Lesson
         using (torch.no_grad())
         {
             context.ManualSeed();
-            var x = torch.randn(context.Get(Batch), width, device: context.Device);
+            var x = torch.randn(context.Get(Batch), width).to(context.Device);
             context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
             var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
             var initialisations = Initialisations(context.Get(SmallScale));
@@ -98,12 +104,13 @@ public sealed class WeightInit : Lesson
 
         context.Print("");
         context.Print("a 2-4-1 sigmoid net learns y = |x1|, from zeros and from nn.Linear's random initialisation:");
-        var data = torch.randn(64, 2, device: context.Device);
+        var data = torch.randn(64, 2).to(context.Device);
         var target = data[.., 0].abs().unsqueeze(1); // needs units that differ: one sigmoid is monotone
         foreach (bool zeros in new[] { true, false })
         {
-            var hidden = nn.Linear(2, 4, device: context.Device);
-            var output = nn.Linear(4, 1, device: context.Device);
+            // Built on the CPU, where nn.Linear draws its weights, then moved.
+            var hidden = nn.Linear(2, 4).to(context.Device);
+            var output = nn.Linear(4, 1).to(context.Device);
             var parameters = hidden.parameters().Concat(output.parameters()).ToList();
             if (zeros)
             {
@@ -116,10 +123,11 @@ public sealed class WeightInit : Lesson
 
             var optimizer = torch.optim.SGD(parameters, context.Get(LearningRate));
             int steps = context.Get(Steps);
+            string stage = $"training from {(zeros ? "zeros" : "random")}";
             double lossValue = double.NaN, spread = 0;
             for (int t = 0; t < steps; t++)
             {
-                using var step = torch.NewDisposeScope();
+                using var step = context.StepScope(stage, t, steps);
                 var prediction = output.forward(torch.sigmoid(hidden.forward(data)));
                 var loss = nn.functional.mse_loss(prediction, target);
                 lossValue = loss.item<float>();
@@ -128,7 +136,6 @@ public sealed class WeightInit : Lesson
                 loss.backward();
                 optimizer.step();
                 spread = Math.Max(spread, Spread(Units())); // through training, not only at the end
-                if ((t + 1) % Math.Max(1, steps / 100) == 0) context.ReportProgress($"training from {(zeros ? "zeros" : "random")}", t + 1, steps);
             }
             var units = Units();
             double moved = units.abs().max().item<float>();

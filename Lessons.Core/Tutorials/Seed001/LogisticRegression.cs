@@ -28,12 +28,14 @@ public sealed class LogisticRegression : Lesson
         loss text (the same formats) and records what a plot needs: the two clusters, the
         boundary (w0, w1, b) at each logged iteration, the loss at every iteration. As in the
         original course code, the accuracy is measured every 20 iterations on that iteration's
-        predictions (before its step), while the weights shown are those after the step.
+        predictions (before its step), while the weights shown are those after the step. The
+        clusters and the Linear's initial weights are drawn on the CPU generator, as the
+        tutorial's are, and then moved to the lesson's device.
         """;
     public override long? Seed => 10;
 
     static readonly LessonOption<int> SampleNums = new("sample_nums", 100, "points in each class", Check.AtLeast(1));
-    static readonly LessonOption<double> MeanValue = new("mean_value", 1.7, "class 0 is centred on (mean_value, mean_value) + bias, class 1 on its opposite", Check.Finite);
+    static readonly LessonOption<double> MeanValue = new("mean_value", 1.7, "class 0 is centred on (mean_value, mean_value) + bias, class 1 on (-mean_value, -mean_value) + bias", Check.Finite);
     static readonly LessonOption<double> Bias = new("bias", 1.0, "shift added to both classes", Check.Finite);
     static readonly LessonOption<double> LearningRate = new("lr", 0.01, "SGD learning rate", Check.Positive);
     static readonly LessonOption<double> Momentum = new("momentum", 0.9, "SGD momentum", Check.InRange(0, 1));
@@ -69,17 +71,19 @@ public sealed class LogisticRegression : Lesson
 
         context.ManualSeed();
 
-        // Step 1/5, the data: two clusters of normal points (std 1), shifted by bias.
-        var nData = torch.ones(sampleNums, 2, device: device);
+        // Step 1/5, the data: two clusters of normal points (std 1), shifted by bias, drawn on the
+        // CPU generator (the tutorial's numbers on any device) and then moved to the device.
+        var nData = torch.ones(sampleNums, 2);
         var std = torch.ones_like(nData);
         var x0 = torch.normal(meanValue * nData, std) + bias;   // class 0, shape (sample_nums, 2)
-        var y0 = torch.zeros(sampleNums, device: device);
+        var y0 = torch.zeros(sampleNums);
         var x1 = torch.normal(-meanValue * nData, std) + bias;  // class 1
-        var y1 = torch.ones(sampleNums, device: device);
-        var trainX = torch.cat([x0, x1], 0);
-        var trainY = torch.cat([y0, y1], 0);
+        var y1 = torch.ones(sampleNums);
+        var trainX = torch.cat([x0, x1], 0).to(device);
+        var trainY = torch.cat([y0, y1], 0).to(device);
 
-        // Steps 2-4: the model (its Linear draws its initial weight, then its bias), BCE, SGD.
+        // Steps 2-4: the model (its Linear draws its initial weight, then its bias, on the CPU;
+        // then it moves to the device), BCE, SGD.
         var model = new LogisticRegressionModel().to(device);
         context.Record("initial w", model.features.weight![0]);
         context.Record("initial b", model.features.bias![0]);
@@ -93,7 +97,7 @@ public sealed class LogisticRegression : Lesson
         // Step 5, training.
         for (int iteration = 0; iteration < iterations; iteration++)
         {
-            using var scope = torch.NewDisposeScope();
+            using var step = context.StepScope("training", iteration, iterations);
             var yPred = model.forward(trainX);
             // Weights blown up by too large a step make the prediction NaN, which BCELoss rejects.
             context.EnsureFinite(Py.Item(yPred.sum()), "the prediction", iteration, "lower lr");
@@ -121,7 +125,6 @@ public sealed class LogisticRegression : Lesson
                 context.Print($"w0:{PyFloat.Fixed(w0, 2)} w1:{PyFloat.Fixed(w1, 2)} b: {PyFloat.Fixed(plotB, 2)} accuracy:{PyFloat.Fixed(accuracy * 100, 2)}%");
                 context.Print($"Loss={PyFloat.Fixed(lossValue, 4)}");
                 logged.Add((iteration, lossValue, w0, w1, plotB, accuracy));
-                context.ReportProgress("training", iteration + 1, iterations);
 
                 if (accuracy > stopAccuracy)
                 {

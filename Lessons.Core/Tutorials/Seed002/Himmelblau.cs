@@ -16,7 +16,7 @@ public sealed class Himmelblau : Lesson
 {
     public override string Id => "himmelblau";
     public override string Title => "梯度下降法: Himmelblau's function minimised with Adam";
-    public override LessonSource Source => new("002_33d8818b87178235.txt", 4, "梯度下降法简单来说就是一种寻找目标函数最小化的方法");
+    public override LessonSource Source => new("002_33d8818b87178235.txt", 4, "梯度下降法简单来说就是一种寻找目标函数最小化的方法", Numbered: false);
     public override string Notes => """
         Gradient descent looks for a minimum of a function by following its gradient downhill.
         Himmelblau's function f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 has four minima, all

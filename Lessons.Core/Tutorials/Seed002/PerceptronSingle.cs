@@ -14,17 +14,18 @@ public sealed class PerceptronSingle : Lesson
 {
     public override string Id => "perceptron-single";
     public override string Title => "单输出感知机的梯度推导: the gradient of a single-output perceptron";
-    public override LessonSource Source => new("002_33d8818b87178235.txt", 1, "单输出感知机的梯度推导");
+    public override LessonSource Source => new("002_33d8818b87178235.txt", 1, "单输出感知机的梯度推导", Numbered: false);
     public override string Notes => """
-        A single-output perceptron: o = sigmoid(x w^T) with x and w of shape [1, 10], and the
-        loss L = (1 - o)^2 (MSE against the target 1), a scalar of shape torch.Size([]).
-        The tutorial's heading is a derivation: by the chain rule
-        dL/dw = -2 (1 - o) * o (1 - o) * x, since sigmoid' = o (1 - o). The lesson prints what
-        the tutorial prints (the loss's shape and autograd's w.grad), then the same gradient
-        from that formula. Section 1 of tutorial 002. Porting notes: the tutorial draws x and w
-        without a seed, so its numbers cannot be reproduced; the lesson seeds 0 (--seed
-        changes it). As in the tutorial, ones is mse_loss's input and o its target; the
-        gradient flows through the target all the same.
+        A single-output perceptron: o = sigmoid(x w^T) with x and w of shape [1, 10], and the loss
+        L = (1 - o)^2 (MSE against the target 1), a scalar of shape torch.Size([]). The tutorial's
+        heading is a derivation: by the chain rule dL/dw = -2 (1 - o) * o (1 - o) * x, since
+        sigmoid' = o (1 - o). The lesson prints what the tutorial prints (the loss's shape and
+        autograd's w.grad), then the same gradient from that formula. The first example of
+        tutorial 002 (its sections are unnumbered). Porting notes: the tutorial draws x and w
+        without a seed, so its numbers cannot be reproduced; the lesson seeds 0 (--seed changes
+        it) and draws on the CPU generator, then moves x and w to the lesson's device. As in the
+        tutorial, ones is mse_loss's input and o its target; the gradient flows through the target
+        all the same.
         """;
     public override long? Seed => 0;
 
@@ -37,9 +38,10 @@ public sealed class PerceptronSingle : Lesson
         int features = context.Get(Features);
         Device device = context.Device;
 
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.randn(1, features, device: device);
-        var w = torch.randn(1, features, requires_grad: true, device: device);
+        var x = torch.randn(1, features).to(device);
+        var w = torch.randn(1, features).to(device).requires_grad_();
         var o = torch.sigmoid(x.matmul(w.t()));
         var loss = F.mse_loss(torch.ones(1, 1, device: device), o);
         loss.backward(); // the loss's partial derivatives with respect to w

@@ -15,7 +15,7 @@ public sealed class CustomReluFunction : Lesson
 {
     public override string Id => "custom-relu-function";
     public override string Title => "PyTorch:Defining new autograd functions: MyReLU";
-    public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 2, "PyTorch:Defining new autograd functions", Position: 1);
+    public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 2, "PyTorch:Defining new autograd functions", Position: 1, Numbered: false);
     public override string Notes => """
         Every autograd operator is a pair of functions: forward computes outputs from inputs,
         backward turns the gradient of the loss with respect to the outputs into the gradient
@@ -27,7 +27,8 @@ public sealed class CustomReluFunction : Lesson
         TorchSharp's custom functions derive from torch.autograd.SingleTensorFunction<T> and are
         called with MyReLU.apply(input); libtorch records them as a node of TorchSharp's class
         CSharpNode (PyTorch would name it MyReLUBackward), which calls back into the C# backward.
-        Unseeded in the tutorial: the lesson seeds 0, as two-layer-autograd does.
+        Unseeded in the tutorial: the lesson seeds 0 and draws on the CPU generator (then moves
+        the tensors to the lesson's device), as two-layer-autograd does.
         """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
@@ -57,17 +58,18 @@ public sealed class CustomReluFunction : Lesson
     {
         TwoLayerSettings s = TwoLayerNet.Read(context);
 
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var x = torch.randn(s.N, s.DIn, float32, context.Device);
-        var y = torch.randn(s.N, s.DOut, float32, context.Device);
-        var w1 = torch.randn(s.DIn, s.H, float32, context.Device, requires_grad: true);
-        var w2 = torch.randn(s.H, s.DOut, float32, context.Device, requires_grad: true);
+        var x = torch.randn(s.N, s.DIn, float32).to(context.Device);
+        var y = torch.randn(s.N, s.DOut, float32).to(context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device).requires_grad_();
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
 
         var losses = new List<double>();
         string? reluNode = null;
         for (int t = 0; t < s.Steps; t++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", t, s.Steps);
             // Forward pass, with ReLU computed by our own autograd operation.
             var hRelu = MyReLU.apply(x.mm(w1));
             var yPred = hRelu.mm(w2);
@@ -88,7 +90,6 @@ public sealed class CustomReluFunction : Lesson
                 w1.grad!.zero_();
                 w2.grad!.zero_();
             }
-            TwoLayerNet.ReportEvery(context, t + 1, s.Steps);
         }
 
         context.Print($"relu(x.mm(w1)).grad_fn is libtorch's {reluNode} node, which calls {nameof(MyReLU)}.backward (PyTorch: MyReLUBackward)");

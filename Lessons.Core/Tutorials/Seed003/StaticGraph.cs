@@ -15,7 +15,7 @@ public sealed class StaticGraph : Lesson
 {
     public override string Id => "static-graph";
     public override string Title => "TensorFlow:Static Graphs: define the graph once, run it many times";
-    public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 3, "TensorFlow:Static Graphs", Position: 1);
+    public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 3, "TensorFlow:Static Graphs", Position: 1, Numbered: false);
     public override string Notes => """
         TensorFlow 1 builds the computational graph once (placeholders for the data, variables for
         the weights, the forward pass, tf.gradients and the assign ops that update the weights)
@@ -27,7 +27,8 @@ public sealed class StaticGraph : Lesson
         torch.jit.compile: forward, loss, torch.autograd.grad inside the script, and the weights
         updated in place (the assign). tf.random_normal and numpy's randn become torch.randn,
         drawn in the tutorial's order (w1, w2 when the variables are initialised, then the float64
-        x and y, fed to float32 placeholders); the tutorial is unseeded, so the lesson seeds 0.
+        x and y, fed to float32 placeholders), all on the CPU generator and then moved to the
+        lesson's device; the tutorial is unseeded, so the lesson seeds 0.
         The losses print as numpy float32 values, as sess.run returns them. The lesson ends with a
         loop whose length depends on the data (Newton's iteration for a square root, run until it
         converges) that backward differentiates through.
@@ -65,26 +66,26 @@ public sealed class StaticGraph : Lesson
         var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
 
         // The variables' initialiser runs first in the session, then numpy draws the data.
+        // All drawn on the CPU generator (the same numbers on any device), then moved.
         context.ManualSeed();
-        var w1 = torch.randn(s.DIn, s.H, float32, context.Device);
-        var w2 = torch.randn(s.H, s.DOut, float32, context.Device);
-        var xValue = torch.randn(s.N, s.DIn, float64, context.Device);
-        var yValue = torch.randn(s.N, s.DOut, float64, context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
+        var xValue = torch.randn(s.N, s.DIn, float64);
+        var yValue = torch.randn(s.N, s.DOut, float64);
         // The placeholders are float32: feeding converts numpy's float64.
-        var x = xValue.to_type(float32);
-        var y = yValue.to_type(float32);
+        var x = xValue.to_type(float32).to(context.Device);
+        var y = yValue.to_type(float32).to(context.Device);
 
         var losses = new List<double>();
         for (int t = 0; t < s.Steps; t++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", t, s.Steps);
             // Execute the same graph again, feeding x and y; it returns the loss and updates w1, w2.
             var loss = graph.invoke<Tensor>("train_step", x, y, w1, w2, s.LearningRate);
             float lossValue = loss.item<float>();
             context.EnsureFinite(lossValue, "loss", t, "lower lr");
             context.Print(NumpyScalar.Float32(lossValue));
             losses.Add(lossValue);
-            TwoLayerNet.ReportEvery(context, t + 1, s.Steps);
         }
         context.Record("loss", losses);
         context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));

@@ -12,7 +12,7 @@ public sealed class FourClassDataLesson : Lesson
 {
     public override string Id => "four-class-data";
     public override string Title => "准备数据: four clusters, shuffled, one-hot";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 1, "准备数据 (In[2])");
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 1, "In[2] 准备数据", Numbered: false);
     public override string Notes => """
         The chapter's data set: after torch.manual_seed(0), four clusters of N = 200 points,
         each coordinate randn · var + (±1) with var = 0.5, around (1, 1), (-1, 1), (-1, -1) and

@@ -13,7 +13,7 @@ public sealed class FourClassModule : Lesson
 {
     public override string Id => "four-class-module";
     public override string Title => "引入class: the network as an nn.Module with bias-augmented weights";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 4, "引入class (In[13]-In[16])");
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 4, "In[13]-In[16] 引入class", Numbered: false);
     public override string Notes => """
         MyNet(torch.nn.Module) keeps its learnable parameters itself, so forward needs only X and
         net.parameters() hands them all to the optimizer; net(X) calls forward. Each layer's bias

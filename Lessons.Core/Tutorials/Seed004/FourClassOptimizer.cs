@@ -12,7 +12,7 @@ public sealed class FourClassOptimizer : Lesson
 {
     public override string Id => "four-class-optimizer";
     public override string Title => "optimizer: the same network trained with torch.optim.SGD";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 3, "optimizer (In[10]-In[12])");
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 3, "In[10]-In[12] optimizer", Numbered: false);
     public override string Notes => """
         torch.optim.SGD([W1, W2, W3, b1, b2, b3], lr=alpha) replaces the hand-written update and
         the six zero_() calls: optimizer.zero_grad() before backward, optimizer.step() after.

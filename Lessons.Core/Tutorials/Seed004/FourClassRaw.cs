@@ -13,7 +13,7 @@ public sealed class FourClassRaw : Lesson
 {
     public override string Id => "four-class-raw";
     public override string Title => "只用PyTorch求梯度: the 2-3-3-4 network from raw tensors";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 2, "只用PyTorch求梯度 (In[4]-In[9])");
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 2, "In[4]-In[9] 只用PyTorch求梯度", Numbered: false);
     public override string Notes => """
         The chapter's first network uses PyTorch only for its gradients: the weights W1, W2, W3
         and biases b1, b2, b3 are tensors drawn after torch.manual_seed(0) (randn · 0.01), the

@@ -14,7 +14,7 @@ public sealed class FourClassSequential : Lesson
 {
     public override string Id => "four-class-sequential";
     public override string Title => "代码的灵活性: nn.Sequential built from a topology list";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 6, "代码的灵活性 (In[22]-In[25])", Position: 1);
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 6, "In[22]-In[25] 代码的灵活性", Position: 1, Numbered: false);
     public override string Notes => """
         Writing self.layer1 ... self.layer100 by hand does not scale; torch.nn.Sequential holds
         layers in order and calls them one after another. MyNet(topology) adds one MyLayer per

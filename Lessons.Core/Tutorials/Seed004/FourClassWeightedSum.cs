@@ -13,7 +13,7 @@ public sealed class FourClassWeightedSum : Lesson
 {
     public override string Id => "four-class-weighted-sum";
     public override string Title => "可复用性: a reusable weighted-sum layer";
-    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "可复用性 (In[17]-In[19])", Position: 1);
+    public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "In[17]-In[19] 可复用性", Position: 1, Numbered: false);
     public override string Notes => """
         Every layer of four-class-module computes the same thing, so the chapter writes it once:
         weightedsum(N_in, N_out) owns a [N_in + 1, N_out] weight (bias folded in) and computes
