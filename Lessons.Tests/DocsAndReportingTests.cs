@@ -113,4 +113,28 @@ public sealed class DocsAndReportingTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Bench_measures_a_lesson_and_writes_its_report()
+    {
+        // Not a timed test: it checks that the benchmark runs and reports, not how fast.
+        string json = Path.Combine(Path.GetTempPath(), "bench-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            var (code, output, _) = Run("bench", "--runs", "1", "--lesson", "grad-tensors", "--json", json);
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Contains("| grad-tensors |", output);
+            JsonNode report = JsonNode.Parse(File.ReadAllText(json))!;
+            JsonNode lesson = Assert.Single(report["lessons"]!.AsArray())!;
+            Assert.Equal("grad-tensors", (string?)lesson["Lesson"]);
+            Assert.True((double)lesson["WholeProcessMedianSeconds"]! > 0);
+            Assert.InRange((double)lesson["PeakResidentMegabytes"]!, 20, 5000); // a real process's resident set
+            var targets = report["targets"]!.AsArray();
+            Assert.Contains(targets, t => (string?)t!["Name"] == "himmelblau, all starting points, in-process" && (string?)t["Measured"] == "not measured");
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
 }
