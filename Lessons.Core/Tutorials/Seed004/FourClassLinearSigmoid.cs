@@ -49,10 +49,6 @@ public sealed class FourClassLinearSigmoid : Lesson
         context.Record("net", description);
 
         // Not in the text: trained as every other stage is.
-        context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
-        var accuracy = FourClassTraining.Accuracy(net.call(data.X), data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
-        context.Print("accuracy:", accuracy);
+        FourClassTraining.TrainModule(context, data, net);
     }
 }

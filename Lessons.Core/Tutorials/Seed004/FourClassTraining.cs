@@ -59,6 +59,19 @@ public static class FourClassTraining
         return losses;
     }
 
+    /// <summary>
+    /// What every nn.Module stage does once its net is built: In[11]'s loop over
+    /// net.parameters(), In[9]'s accuracy, the records for the plots, and the accuracy printed.
+    /// </summary>
+    public static void TrainModule(LessonContext context, FourClassData data, nn.Module<Tensor, Tensor> net)
+    {
+        context.Record("initial parameters", net.parameters().ToList());
+        var losses = Train(context, "training", net.call, net.parameters(), data);
+        var accuracy = Accuracy(net.call(data.X), data.Labels);
+        Report(context, data, losses, accuracy, net.parameters(), net.call);
+        context.Print("accuracy:", accuracy);
+    }
+
     /// <summary><c>L.item()</c>, stopping the lesson with a clear message once it is no longer finite.</summary>
     public static double LossItem(LessonContext context, Tensor loss, int iteration)
     {

@@ -80,11 +80,6 @@ public sealed class FourClassWeightedSum : Lesson
         context.ManualSeed();
         var net = new MyNet();
         net.to(context.Device);
-        context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
-
-        var accuracy = FourClassTraining.Accuracy(net.call(data.X), data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
-        context.Print("accuracy:", accuracy);
+        FourClassTraining.TrainModule(context, data, net);
     }
 }
