@@ -36,7 +36,7 @@ public static class BenchCommand
             foreach (Lesson lesson in lessons)
             {
                 console.Error.WriteLine($"[bench] {lesson.Id}");
-                var (inProcess, allocated) = Benchmark.InProcess(lesson, count, []);
+                var (inProcess, allocated) = Benchmark.InProcess(lesson, count);
                 double process = Benchmark.WholeProcess(lesson.Id, count);
                 double peak = Benchmark.PeakResident(lesson.Id, []);
                 results.Add(new LessonBenchmark(lesson.Id, inProcess, process, peak, allocated));

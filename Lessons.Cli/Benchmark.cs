@@ -19,9 +19,9 @@ public sealed record BenchTarget(string Name, string Limit, string Measured, boo
 public static class Benchmark
 {
     /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
-    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, IReadOnlyList<string> assignments)
+    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs)
     {
-        var settings = new LessonSettings { Assignments = assignments };
+        var settings = new LessonSettings();
         var times = new List<double>();
         double allocated = 0;
         for (int i = 0; i < runs; i++)
