@@ -13,8 +13,22 @@ public static class LessonsCommandLine
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
     {
         var console = new CliConsole(stdout, stderr, interactive);
+        // Before anything can touch libtorch: its kernels are fixed at their first use.
+        CpuKernels.Choose(ScanKernels(args));
+        var kernelsOption = new Option<string>("--kernels")
+        {
+            Description = "CPU kernels: 'pinned' (default; the tutorials' digits on every machine) or 'native' (this CPU's fastest; last digits may differ).",
+            DefaultValueFactory = _ => "pinned",
+            Recursive = true,
+        };
+        kernelsOption.Validators.Add(result =>
+        {
+            string text = result.GetValueOrDefault<string>() ?? "";
+            if (!CpuKernels.TryParse(text, out _)) result.AddError($"--kernels takes 'pinned' or 'native', got '{text}'");
+        });
         var root = new RootCommand("Classic PyTorch autograd lessons, ported to C# on TorchSharp.")
         {
+            kernelsOption,
             ListCommand(console),
             LessonCommand.Create(console),
             ParityCommand.Create(console),
@@ -28,7 +42,29 @@ public static class LessonsCommandLine
             stderr.WriteLine("error: " + parsed.Errors[0].Message + " (see --help)");
             return ExitCodes.Usage;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        finally
+        {
+            foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+        }
+    }
+
+    /// <summary>The value of <c>--kernels</c> (or <c>--kernels=…</c>) in raw arguments; pinned when absent or not valid (the parser then reports the bad value).</summary>
+    public static KernelChoice ScanKernels(IReadOnlyList<string> args)
+    {
+        KernelChoice? found = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string? text = args[i] == "--kernels" && i + 1 < args.Count ? args[i + 1]
+                : args[i].StartsWith("--kernels=", StringComparison.Ordinal) ? args[i]["--kernels=".Length..]
+                : null;
+            if (text is not null && CpuKernels.TryParse(text, out KernelChoice choice)) found = choice;
+        }
+        return found ?? KernelChoice.Pinned;
     }
 
     static Command ListCommand(CliConsole console)

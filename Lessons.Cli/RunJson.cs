@@ -20,6 +20,13 @@ public static class RunJson
         ["lesson"] = run.Lesson.Id,
         ["device"] = run.Device,
         ["seed"] = run.Seed,
+        ["kernels"] = new Dictionary<string, object>
+        {
+            ["choice"] = run.Kernels.Choice,
+            ["aten_capability"] = run.Kernels.AtenCapability,
+            ["mkl_branch"] = run.Kernels.MklBranch,
+            ["settings"] = run.Kernels.Settings,
+        },
         ["options"] = run.Options,
         ["results"] = run.Results,
         ["transcript"] = run.Transcript,

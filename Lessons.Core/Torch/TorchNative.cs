@@ -34,6 +34,8 @@ public static class TorchNative
     {
         if (loaded) return;
         if (loadFailure is not null) throw new TorchNativeLoadException(loadFailure);
+        // Any host that did not choose (the test host, a library user) gets the pinned kernels.
+        if (CpuKernels.Chosen is null) CpuKernels.Choose(KernelChoice.Pinned);
         if (PreloadBesideProgram() is string error)
         {
             loadFailure = Explain(error);
@@ -44,6 +46,7 @@ public static class TorchNative
             torch.InitializeDeviceType(DeviceType.CPU);
             loaded = true;
             QuietCppWarnings();
+            CpuKernels.Describe();
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {

@@ -33,11 +33,12 @@ public sealed class Himmelblau : Lesson
         all starting points descend together, as the rows of one tensor with an
         allocation-free Adam (same arithmetic, same bits); --set batched=false runs the
         tutorial's own loop once per start, and the tests check that both print the same
-        digits. Every printed digit matches the tutorial except on the step2000 line (x off by
-        about 1e-7, f(x) by 4e-7, relative), and from step 4000 on they agree again. The cause
-        is not established: most likely the tutorial's PyTorch build rounded a few float32
-        operations differently (vectorised kernels with fused multiply-add, or another
-        formulation of Adam's moving averages), which the steep stretch of the path amplifies.
+        digits. Every printed line matches the tutorial digit for digit, step2000 included, under
+        the project's pinned CPU kernels. That line is where the cause shows: the descent passes a
+        steep stretch there that amplifies one-ulp differences, and libtorch's vectorised kernels
+        (AVX2, AVX-512, which round a few float32 operations differently) print x off by about
+        1e-7; ATen's non-vectorised kernels print the tutorial's digits, so the tutorial's PyTorch
+        ran those. With --kernels native the line shows the difference.
         """;
 
     /// <summary>The four minima of Himmelblau's function (f = 0 at each; six decimals), to name where a run lands.</summary>
