@@ -1,4 +1,5 @@
 using Lessons.Core.Catalog;
+using Lessons.Core.Numpy;
 using Lessons.Core.Tutorials.Seed000;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,14 +54,14 @@ public sealed class Seed000Tests
         List<double> losses = Numbers(CachedRuns.Get("two-layer-manual"), "loss");
         Assert.Equal(500, losses.Count);
 
-        // The lesson's draws (seed 0; float64 x, y, w1, w2 in numpy's order), trained for all 500
-        // steps with autograd's gradients instead of the hand-written ones.
+        // The lesson's draws (np.random.seed(0); float64 x, y, w1, w2 in numpy's order), trained
+        // for all 500 steps with autograd's gradients instead of the hand-written ones.
         using var scope = NewDisposeScope();
-        torch.manual_seed(0);
-        var x = torch.randn(64, 1000, float64);
-        var y = torch.randn(64, 10, float64);
-        var w1 = torch.randn(1000, 100, float64).requires_grad_();
-        var w2 = torch.randn(100, 10, float64).requires_grad_();
+        var numpy = new NumpyRandomState(0);
+        var x = numpy.RandnTensor(64, 1000);
+        var y = numpy.RandnTensor(64, 10);
+        var w1 = numpy.RandnTensor(1000, 100).requires_grad_();
+        var w2 = numpy.RandnTensor(100, 10).requires_grad_();
         var replay = new List<double>();
         for (int t = 0; t < 500; t++)
         {
@@ -81,6 +82,47 @@ public sealed class Seed000Tests
         Assert.True(worst <= 1e-9, $"largest relative difference {worst}");
         // The replay's own fall backs the expected bound (data/expected/two-layer-manual.json).
         Assert.True(Math.Log10(replay[0] / replay[^1]) >= 6, $"the replay fell from {replay[0]} to {replay[^1]} only");
+    }
+
+    [Theory]
+    [InlineData(0L, 1.764052345967664)]  // np.random.seed(0); np.random.randn()
+    [InlineData(42L, 0.4967141530112327)] // np.random.seed(42); np.random.randn()
+    public void Hand_written_lesson_starts_from_numpys_draws_for_its_seed(long seed, double numpysFirstDraw)
+    {
+        LessonRun run = LessonRunner.Run("two-layer-manual", new LessonSettings { Seed = seed, Assignments = ["steps=1"] });
+        double lessonFirstLoss = Numbers(run, "loss")[0];
+
+        // The tutorial's x, y, w1, w2 from numpy's stream, and the first loss computed in plain
+        // float64 loops, without libtorch: np.square(relu(x w1) w2 - y).sum().
+        const int n = 64, dIn = 1000, h = 100, dOut = 10;
+        var numpy = new NumpyRandomState((uint)seed);
+        double[] x = numpy.Randn(n, dIn), y = numpy.Randn(n, dOut), w1 = numpy.Randn(dIn, h), w2 = numpy.Randn(h, dOut);
+        Assert.Equal(numpysFirstDraw, x[0]);
+        double loss = 0;
+        var hidden = new double[h];
+        for (int row = 0; row < n; row++)
+        {
+            Array.Clear(hidden);
+            for (int k = 0; k < dIn; k++)
+                for (int j = 0; j < h; j++) hidden[j] += x[row * dIn + k] * w1[k * h + j];
+            for (int o = 0; o < dOut; o++)
+            {
+                double prediction = 0;
+                for (int j = 0; j < h; j++) prediction += Math.Max(hidden[j], 0) * w2[j * dOut + o];
+                loss += Math.Pow(prediction - y[row * dOut + o], 2);
+            }
+        }
+        // Only the summation order differs (far below 1e-10 relative); other draws would change the
+        // loss of about 3e7 in its leading digits.
+        Assert.Equal(loss, lessonFirstLoss, 1e-10 * loss);
+    }
+
+    [Fact]
+    public void Hand_written_lesson_refuses_a_seed_numpy_refuses()
+    {
+        var error = Assert.Throws<LessonUsageException>(() =>
+            LessonRunner.Run("two-layer-manual", new LessonSettings { Seed = -1, Assignments = ["steps=1"] }));
+        Assert.Contains("2**32 - 1", error.Message);
     }
 
     // ---- two-layer-autograd -----------------------------------------------------------------

@@ -1,3 +1,4 @@
+using Lessons.Core.Numpy;
 using Lessons.Core.Python;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,19 @@ public sealed class LessonContext
     /// <summary><c>torch.manual_seed(seed)</c> with the seed in force, where the tutorial seeds (or draws unseeded).</summary>
     public void ManualSeed() =>
         torch.manual_seed(Seed ?? throw new InvalidOperationException("this lesson declares no seed"));
+
+    /// <summary>
+    /// <c>np.random.seed(seed)</c> with the seed in force, for lessons whose tutorial draws with
+    /// numpy: a fresh legacy numpy generator. numpy takes only seeds in [0, 2**32 - 1], so
+    /// another <c>--seed</c> is a usage error here, as it is a ValueError in Python.
+    /// </summary>
+    public NumpyRandomState NumpySeed()
+    {
+        long seed = Seed ?? throw new InvalidOperationException("this lesson declares no seed");
+        if (seed is < 0 or > uint.MaxValue)
+            throw new LessonUsageException($"--seed {seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1");
+        return new NumpyRandomState((uint)seed);
+    }
 
     /// <summary>Python's <c>print(*values)</c>; each printed line joins the transcript.</summary>
     public void Print(params object?[] values)

@@ -1,4 +1,5 @@
 using Lessons.Core.Catalog;
+using Lessons.Core.Numpy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,9 +21,13 @@ public sealed class TwoLayerManual : Lesson
         grad_y_pred, grad_h = grad_y_pred w2^T zeroed where h < 0, grad_w1 = x^T grad_h. This is
         the work autograd takes over in the next lessons. First program of section 1 of the
         tutorial. Porting notes: numpy arrays become float64 tensors with autograd off, so the
-        arithmetic is numpy's; the tutorial draws without a seed, so the lesson seeds 0 (--seed
-        changes it) and keeps numpy's order of draws: x, y, w1, w2, all on the CPU generator
-        (then moved to the lesson's device, so a GPU run starts from the same numbers).
+        arithmetic is numpy's. The draws are numpy's own: its legacy generator (MT19937 seeded as
+        np.random.seed(seed) seeds it, normals by its polar method) written in C#, in the
+        tutorial's order x, y, w1, w2. The tutorial draws without a seed; the lesson seeds 0
+        (--seed changes it, within numpy's 0 to 2**32 - 1), so np.random.seed(0) before the
+        tutorial's program in Python gives the same x, y, w1, w2 and the same losses up to the
+        last digits of the matrix products' summation order. The arrays are made on the CPU
+        and then moved to the lesson's device.
         """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
@@ -35,12 +40,12 @@ public sealed class TwoLayerManual : Lesson
         TwoLayerSettings s = TwoLayerNet.Read(context);
         using var noAutograd = torch.no_grad(); // numpy has no autograd: nothing is recorded
 
-        // numpy's randn draws float64; every draw uses the CPU generator, then moves to the device.
-        context.ManualSeed();
-        var x = torch.randn(s.N, s.DIn, float64).to(context.Device);
-        var y = torch.randn(s.N, s.DOut, float64).to(context.Device);
-        var w1 = torch.randn(s.DIn, s.H, float64).to(context.Device);
-        var w2 = torch.randn(s.H, s.DOut, float64).to(context.Device);
+        // np.random.seed(seed), then numpy's float64 randn draws in the tutorial's order.
+        NumpyRandomState numpy = context.NumpySeed();
+        var x = numpy.RandnTensor(s.N, s.DIn).to(context.Device);
+        var y = numpy.RandnTensor(s.N, s.DOut).to(context.Device);
+        var w1 = numpy.RandnTensor(s.DIn, s.H).to(context.Device);
+        var w2 = numpy.RandnTensor(s.H, s.DOut).to(context.Device);
 
         var losses = new List<double>();
         for (int t = 0; t < s.Steps; t++)

@@ -1,4 +1,5 @@
 using Lessons.Core.Catalog;
+using Lessons.Core.Numpy;
 using Lessons.Core.Python;
 using Lessons.Core.Tutorials.Seed000;
 using TorchSharp;
@@ -25,10 +26,14 @@ public sealed class StaticGraph : Lesson
         depend on the data. Third program of 003. Porting notes: libtorch's static graphs are
         TorchScript, so the whole TensorFlow graph becomes one script function compiled once with
         torch.jit.compile: forward, loss, torch.autograd.grad inside the script, and the weights
-        updated in place (the assign). tf.random_normal and numpy's randn become torch.randn,
-        drawn in the tutorial's order (w1, w2 when the variables are initialised, then the float64
-        x and y, fed to float32 placeholders), all on the CPU generator and then moved to the
-        lesson's device; the tutorial is unseeded, so the lesson seeds 0.
+        updated in place (the assign). The tutorial is unseeded; the lesson seeds 0 (--seed changes
+        it, within numpy's 0 to 2**32 - 1) for both of its generators. The weights,
+        tf.random_normal in float32, come from torch.randn (TensorFlow's own generator is not
+        reproduced). The data x and y are numpy's own draws: its legacy generator (MT19937
+        seeded as np.random.seed(seed) seeds it, normals by its polar method) written in C#, so
+        np.random.seed(0) in Python gives the same float64 x_value and y_value; feeding them to
+        the float32 placeholders rounds them to float32, as the lesson does before running the
+        graph. Everything is drawn on the CPU and then moved to the lesson's device.
         The losses print as numpy float32 values, as sess.run returns them. The lesson ends with a
         loop whose length depends on the data (Newton's iteration for a square root, run until it
         converges) that backward differentiates through.
@@ -65,14 +70,16 @@ public sealed class StaticGraph : Lesson
         // First we set up the computational graph, once.
         var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
 
-        // The variables' initialiser runs first in the session, then numpy draws the data.
-        // All drawn on the CPU generator (the same numbers on any device), then moved.
+        // The variables' initialiser runs first in the session (tf.random_normal, here torch's
+        // generator), then numpy draws the data with its own generator. All on the CPU (the same
+        // numbers on any device), then moved.
         context.ManualSeed();
         var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
         var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
-        var xValue = torch.randn(s.N, s.DIn, float64);
-        var yValue = torch.randn(s.N, s.DOut, float64);
-        // The placeholders are float32: feeding converts numpy's float64.
+        NumpyRandomState numpy = context.NumpySeed();
+        var xValue = numpy.RandnTensor(s.N, s.DIn);
+        var yValue = numpy.RandnTensor(s.N, s.DOut);
+        // The placeholders are float32: feeding rounds numpy's float64 values to float32.
         var x = xValue.to_type(float32).to(context.Device);
         var y = yValue.to_type(float32).to(context.Device);
 
