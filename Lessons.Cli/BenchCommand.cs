@@ -37,9 +37,9 @@ public static class BenchCommand
             {
                 console.Error.WriteLine($"[bench] {lesson.Id}");
                 var (inProcess, allocated) = Benchmark.InProcess(lesson, count);
-                double process = Benchmark.WholeProcess(lesson.Id, count);
+                var (pinned, native) = Benchmark.WholeProcess(lesson.Id, count);
                 double peak = Benchmark.PeakResident(lesson.Id, []);
-                results.Add(new LessonBenchmark(lesson.Id, inProcess, process, peak, allocated));
+                results.Add(new LessonBenchmark(lesson.Id, inProcess, pinned, native, peak, allocated));
             }
             var targets = Targets(results, lessons);
             string table = Markdown(results, targets);
@@ -117,10 +117,17 @@ public static class BenchCommand
         var text = new StringBuilder();
         text.AppendLine($"Measured by `bench` on {Machine()}.");
         text.AppendLine();
-        text.AppendLine("| lesson | in-process (median) | whole process (median) | peak memory | managed allocations |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine("Times are with the pinned kernels (the default) unless the column says native; the last column is");
+        text.AppendLine("the pinned kernels' whole-process time over `--kernels native`'s, from alternating runs.");
+        text.AppendLine();
+        text.AppendLine("| lesson | in-process (median) | whole process (median) | whole process, native kernels | pinned / native | peak memory | managed allocations |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
-            text.AppendLine($"| {r.Lesson} | {Seconds(r.InProcessMedianSeconds)} | {Seconds(r.WholeProcessMedianSeconds)} | {r.PeakResidentMegabytes:F0} MB | {r.ManagedAllocatedMegabytes:F2} MB |");
+            text.AppendLine($"| {r.Lesson} | {Seconds(r.InProcessMedianSeconds)} | {Seconds(r.WholeProcessMedianSeconds)} | {Seconds(r.WholeProcessNativeMedianSeconds)} | "
+                + $"{r.WholeProcessMedianSeconds / r.WholeProcessNativeMedianSeconds:F2} | {r.PeakResidentMegabytes:F0} MB | {r.ManagedAllocatedMegabytes:F2} MB |");
+        double pinnedTotal = results.Sum(r => r.WholeProcessMedianSeconds), nativeTotal = results.Sum(r => r.WholeProcessNativeMedianSeconds);
+        if (results.Count > 0)
+            text.AppendLine($"| all lessons | | {Seconds(pinnedTotal)} | {Seconds(nativeTotal)} | {pinnedTotal / nativeTotal:F2} | | |");
         text.AppendLine();
         text.AppendLine("| target | limit | measured | met |");
         text.AppendLine("| --- | --- | --- | --- |");
@@ -144,5 +151,13 @@ public static class BenchCommand
     static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
     static string Machine() =>
-        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}";
+        $"{Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}";
+
+    // The kernels a native run picks depend on the CPU, so the report names it.
+    static string CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        string? line = File.Exists(cpuinfo) ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line is null ? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
+    }
 }

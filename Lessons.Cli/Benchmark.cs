@@ -9,6 +9,7 @@ public sealed record LessonBenchmark(
     string Lesson,
     double InProcessMedianSeconds,
     double WholeProcessMedianSeconds,
+    double WholeProcessNativeMedianSeconds,
     double PeakResidentMegabytes,
     double ManagedAllocatedMegabytes);
 
@@ -35,9 +36,22 @@ public static class Benchmark
         return (Median(times), allocated);
     }
 
-    /// <summary>Median wall time of the built CLI running <c>lesson &lt;id&gt; --quiet</c> in a fresh process.</summary>
-    public static double WholeProcess(string lessonId, int runs) =>
-        Median(Enumerable.Range(0, runs).Select(_ => RunSelf(["lesson", lessonId, "--quiet"]).Seconds).ToList());
+    /// <summary>
+    /// Median wall times of the built CLI running <c>lesson &lt;id&gt; --quiet</c> in a fresh process, with the
+    /// pinned kernels and with <c>--kernels native</c>; the two alternate so that drift of the machine's
+    /// speed affects both alike.
+    /// </summary>
+    public static (double Pinned, double Native) WholeProcess(string lessonId, int runs)
+    {
+        var pinned = new List<double>();
+        var native = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            pinned.Add(RunSelf(["lesson", lessonId, "--quiet"]).Seconds);
+            native.Add(RunSelf(["lesson", lessonId, "--quiet", "--kernels", "native"]).Seconds);
+        }
+        return (Median(pinned), Median(native));
+    }
 
     /// <summary>Peak resident memory (MB) of a fresh process that runs the lesson once.</summary>
     public static double PeakResident(string lessonId, IReadOnlyList<string> assignments)

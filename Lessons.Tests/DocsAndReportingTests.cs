@@ -151,6 +151,7 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
             JsonNode lesson = Assert.Single(report["lessons"]!.AsArray())!;
             Assert.Equal("grad-tensors", (string?)lesson["Lesson"]);
             Assert.True((double)lesson["WholeProcessMedianSeconds"]! > 0);
+            Assert.True((double)lesson["WholeProcessNativeMedianSeconds"]! > 0); // the cost of pinning: the same lesson with --kernels native
             Assert.InRange((double)lesson["PeakResidentMegabytes"]!, 20, 5000); // a real process's resident set
             var targets = report["targets"]!.AsArray();
             Assert.Contains(targets, t => (string?)t!["Name"] == "himmelblau, all starting points, in-process" && (string?)t["Measured"] == "not measured");
