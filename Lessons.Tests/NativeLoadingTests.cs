@@ -30,7 +30,11 @@ public sealed class NativeLoadingTests
         File.Copy(packaged, copy);
         try
         {
+            var copiedAt = new DateTime(2026, 5, 7, 10, 3, 28, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(copy, copiedAt);
             Assert.Equal(ElfPatchOutcome.Patched, ElfVersionPatch.MakeRequirementWeak(copy, Version));
+            // The write time stays the copy's, so MSBuild's incremental copy leaves the patched file alone.
+            Assert.Equal(copiedAt, File.GetLastWriteTimeUtc(copy));
             byte[] patched = File.ReadAllBytes(copy);
             Assert.Equal(2, ElfVersionPatch.ReadRequirementFlags(patched, Version)!.Value & 2);
             // Only the flag's byte changed.

@@ -53,10 +53,14 @@ namespace Lessons.Build
             ushort weak = (ushort)(flags | VER_FLG_WEAK);
             elf[offset + 4] = (byte)(weak & 0xff);
             elf[offset + 5] = (byte)(weak >> 8);
+            DateTime copiedAt = File.GetLastWriteTimeUtc(path);
             string temporary = path + ".patching";
             File.WriteAllBytes(temporary, elf);
             File.Delete(path); // unlinks a hard link into the NuGet cache instead of writing through it
             File.Move(temporary, path);
+            // Keep the copy's write time (the package file's): MSBuild's incremental copy then sees an
+            // unchanged file (same size, same time) and stops replacing the patched copy at every build.
+            File.SetLastWriteTimeUtc(path, copiedAt);
             return ElfPatchOutcome.Patched;
         }
 
