@@ -1,3 +1,4 @@
+using Lessons.Core.Autograd;
 using Lessons.Core.Python;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class LessonContext
     readonly IProgress<LessonProgress>? progress;
     readonly List<string> transcript = [];
     readonly SortedDictionary<string, object?> results = new(StringComparer.Ordinal);
+    readonly List<AutogradGraph> graphs = [];
 
     internal LessonContext(Device device, long? seed, IReadOnlyDictionary<string, object> options,
         Action<string>? onLine, IProgress<LessonProgress>? progress)
@@ -36,6 +38,9 @@ public sealed class LessonContext
 
     public IReadOnlyList<string> Transcript => transcript;
     public IReadOnlyDictionary<string, object?> Results => results;
+
+    /// <summary>The autograd graphs the lesson recorded, in order.</summary>
+    public IReadOnlyList<AutogradGraph> Graphs => graphs;
 
     public T Get<T>(LessonOption<T> option) where T : notnull =>
         options.TryGetValue(option.Name, out object? value) ? (T)value : option.Default;
@@ -56,6 +61,22 @@ public sealed class LessonContext
 
     /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
     public void Record(string name, object? value) => results[name] = ResultValue.Normalize(value);
+
+    /// <summary>
+    /// Records the autograd graph behind <paramref name="output"/> as it is now (backward may free
+    /// or change it later), read from libtorch's nodes. <paramref name="tensors"/> name the leaves
+    /// (<c>("w", w)</c>) and any computed tensors for the labels. The graph joins <see cref="Graphs"/>
+    /// and, as nodes and edges, the results under <c>graph: name</c>.
+    /// </summary>
+    public AutogradGraph RecordGraph(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors)
+    {
+        AutogradGraph graph = AutogradGraphs.Read(name, output, tensors);
+        graphs.Add(graph);
+        results[GraphResultName(name)] = graph.ToData();
+        return graph;
+    }
+
+    public static string GraphResultName(string graphName) => "graph: " + graphName;
 
     public void ReportProgress(string stage, long done, long total) =>
         progress?.Report(new LessonProgress(stage, done, total));

@@ -11,7 +11,11 @@ public sealed record LessonRun(
     long? Seed,
     IReadOnlyDictionary<string, object> Options,
     IReadOnlyList<string> Transcript,
-    IReadOnlyDictionary<string, object?> Results);
+    IReadOnlyDictionary<string, object?> Results)
+{
+    /// <summary>The autograd graphs the lesson recorded (<see cref="LessonContext.RecordGraph"/>).</summary>
+    public IReadOnlyList<Autograd.AutogradGraph> Graphs { get; init; } = [];
+}
 
 /// <summary>How to run a lesson: the device (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>), a seed override and option assignments.</summary>
 public sealed record LessonSettings
@@ -50,7 +54,7 @@ public static class LessonRunner
             {
                 lesson.Run(context);
             }
-            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results);
+            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results) { Graphs = context.Graphs };
         }
     }
 

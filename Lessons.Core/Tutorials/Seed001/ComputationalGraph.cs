@@ -27,6 +27,7 @@ public sealed class ComputationalGraph : Lesson
     public override void Run(LessonContext context)
     {
         var (w, x, a, b, y) = WxGraph.Build(context.Device);
+        context.RecordGraph("y", y, ("w", w), ("x", x), ("a", a), ("b", b), ("y", y));
         y.backward();
         context.Print(w.grad);
 
@@ -38,6 +39,11 @@ public sealed class ComputationalGraph : Lesson
         context.Print(["gradient:\n", .. gradients]);
         // grad_fn: the backward node libtorch recorded for each tensor (None for leaves).
         context.Print("grad_fn:\n", GradFn.Describe(w), GradFn.Describe(x), GradFn.Describe(a), GradFn.Describe(b), GradFn.Describe(y));
+        // Not in the tutorial: each grad_fn's next_functions, the graph's edges, which it invites
+        // exploring: (node, input_nr) pairs, None where an input needs no gradient (the 1 of w + 1).
+        context.Print("# not in the tutorial: print(y.grad_fn.next_functions), print(b.grad_fn.next_functions)");
+        context.Print(AutogradGraphs.NextFunctions(y));
+        context.Print(AutogradGraphs.NextFunctions(b));
 
         context.Record("w.grad", w.grad);
         context.Record("is_leaf", new[] { w.is_leaf, x.is_leaf, a.is_leaf, b.is_leaf, y.is_leaf });

@@ -1,0 +1,130 @@
+using System.Runtime.InteropServices;
+
+namespace Lessons.Core.Autograd;
+
+/// <summary>Reads this process's native memory; a read of an unmapped address fails instead of crashing.</summary>
+internal interface INativeMemory
+{
+    /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="address"/>; false if any byte is unreadable.</summary>
+    bool TryRead(nint address, Span<byte> destination);
+}
+
+internal static class NativeMemoryReads
+{
+    public static bool TryReadPointer(this INativeMemory memory, nint address, out nint value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        value = 0;
+        if (address == 0 || address % IntPtr.Size != 0 || !memory.TryRead(address, bytes[..IntPtr.Size])) return false;
+        value = IntPtr.Size == 8 ? (nint)BitConverter.ToInt64(bytes) : BitConverter.ToInt32(bytes);
+        return true;
+    }
+
+    public static bool TryReadUInt64(this INativeMemory memory, nint address, out ulong value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        value = 0;
+        if (address == 0 || address % sizeof(ulong) != 0 || !memory.TryRead(address, bytes)) return false;
+        value = BitConverter.ToUInt64(bytes);
+        return true;
+    }
+
+    public static bool TryReadUInt32(this INativeMemory memory, nint address, out uint value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(uint)];
+        value = 0;
+        if (address == 0 || address % sizeof(uint) != 0 || !memory.TryRead(address, bytes)) return false;
+        value = BitConverter.ToUInt32(bytes);
+        return true;
+    }
+
+    /// <summary>A NUL-terminated ASCII string of at most <paramref name="maxLength"/> bytes, read without crossing into an unreadable page.</summary>
+    public static string? TryReadCString(this INativeMemory memory, nint address, int maxLength = 1024)
+    {
+        if (address == 0) return null;
+        const int page = 4096;
+        var text = new List<byte>();
+        Span<byte> chunk = stackalloc byte[64];
+        nint at = address;
+        while (text.Count < maxLength)
+        {
+            // Never ask for bytes past the current page: the string may end just before an unmapped one.
+            int length = (int)Math.Min(chunk.Length, page - (long)at % page);
+            if (!memory.TryRead(at, chunk[..length])) return null;
+            int end = chunk[..length].IndexOf((byte)0);
+            if (end >= 0)
+            {
+                text.AddRange(chunk[..end].ToArray());
+                return System.Text.Encoding.ASCII.GetString(text.ToArray());
+            }
+            text.AddRange(chunk[..length].ToArray());
+            at += length;
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// Reads through <c>process_vm_readv</c> on this process itself: the kernel copies the bytes, and an
+/// address that is not mapped answers EFAULT where a plain dereference would kill the process. The
+/// graph walker reads libtorch's objects through it, so a wrong layout assumption is reported, never
+/// a crash. Linux only; <see cref="Problem"/> says why it cannot be used elsewhere.
+/// </summary>
+internal sealed unsafe class ProcessMemory : INativeMemory
+{
+    [StructLayout(LayoutKind.Sequential)]
+    struct IoVec
+    {
+        public nint Base;
+        public nuint Length;
+    }
+
+    readonly delegate* unmanaged<int, IoVec*, nuint, IoVec*, nuint, nuint, nint> readv;
+    readonly int pid = Environment.ProcessId;
+
+    ProcessMemory(delegate* unmanaged<int, IoVec*, nuint, IoVec*, nuint, nuint, nint> readv) => this.readv = readv;
+
+    public static ProcessMemory? Create(out string? problem)
+    {
+        problem = null;
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+        {
+            problem = "reading libtorch's graph safely needs Linux's process_vm_readv";
+            return null;
+        }
+        if (!NativeLibrary.TryLoad("libc.so.6", out nint libc) || !NativeLibrary.TryGetExport(libc, "process_vm_readv", out nint export))
+        {
+            problem = "the C library does not export process_vm_readv";
+            return null;
+        }
+        var memory = new ProcessMemory((delegate* unmanaged<int, IoVec*, nuint, IoVec*, nuint, nuint, nint>)export);
+        // Self-test: a known buffer reads back, and page zero (never mapped) fails instead of crashing.
+        Span<byte> known = [1, 2, 3, 4, 5, 6, 7, 8];
+        Span<byte> copy = stackalloc byte[8];
+        fixed (byte* source = known)
+        {
+            if (!memory.TryRead((nint)source, copy) || !copy.SequenceEqual(known))
+            {
+                problem = "process_vm_readv does not work here (a sandbox may block it)";
+                return null;
+            }
+        }
+        if (memory.TryRead(16, copy))
+        {
+            problem = "process_vm_readv read page zero, so it cannot tell readable memory from unreadable here";
+            return null;
+        }
+        return memory;
+    }
+
+    public bool TryRead(nint address, Span<byte> destination)
+    {
+        if (address == 0 || destination.IsEmpty) return false;
+        fixed (byte* target = destination)
+        {
+            var local = new IoVec { Base = (nint)target, Length = (nuint)destination.Length };
+            var remote = new IoVec { Base = address, Length = (nuint)destination.Length };
+            return readv(pid, &local, 1, &remote, 1, 0) == destination.Length;
+        }
+    }
+}
