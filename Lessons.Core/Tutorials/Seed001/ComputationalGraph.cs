@@ -26,8 +26,9 @@ public sealed class ComputationalGraph : Lesson
 
     public override void Run(LessonContext context)
     {
-        var (w, x, a, b, y) = WxGraph.Build(context.Device);
-        context.RecordGraph("y", y, ("w", w), ("x", x), ("a", a), ("b", b), ("y", y));
+        var graph = WxGraph.Build(context.Device);
+        var (w, x, a, b, y) = graph;
+        context.RecordGraph("y", y, graph.Named);
         y.backward();
         context.Print(w.grad);
 

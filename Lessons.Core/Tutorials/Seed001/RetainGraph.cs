@@ -35,7 +35,11 @@ public sealed class RetainGraph : Lesson
 
         // Without retain_graph the second backward fails, as in PyTorch.
         var freed = WxGraph.Build(context.Device);
+        context.RecordGraph("y before backward()", freed.Y, freed.Named);
         freed.Y.backward();
+        // backward freed the values the nodes saved for it (MulBackward0 kept a and b), not the
+        // nodes and edges: the graph reads the same, but cannot run again.
+        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, freed.Named);
         string error;
         try
         {

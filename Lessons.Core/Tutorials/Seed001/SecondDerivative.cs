@@ -28,10 +28,13 @@ public sealed class SecondDerivative : Lesson
     {
         var x = torch.tensor(new[] { 3f }, requires_grad: true, device: context.Device);
         var y = torch.pow(x, 2);
+        context.RecordGraph("y", y, ("x", x), ("y", y));
 
         // Only a derivative computed with its own graph can be differentiated again.
         var grad1 = torch.autograd.grad([y], [x], create_graph: true);
         context.Print(new PyTuple([.. grad1]));
+        // create_graph=True recorded the derivative 2x itself: the graph grad_2 differentiates.
+        context.RecordGraph("grad_1[0] = dy/dx (create_graph=True)", grad1[0], ("x", x), ("grad_1[0]", grad1[0]));
 
         var grad2 = torch.autograd.grad([grad1[0]], [x]);
         context.Print(new PyTuple([.. grad2]));
