@@ -245,6 +245,25 @@ public sealed class AutogradGraphTests
         Assert.Contains("   └─ b = AddBackward0  (expanded above)", Graph("grad-tensors", "loss").TreeLines());
     }
 
+    [Fact]
+    public void A_deep_graph_is_walked_without_recursion_and_its_size_is_bounded()
+    {
+        using var scope = NewDisposeScope();
+        var x = torch.tensor(new[] { 1f }, requires_grad: true);
+        var y = x;
+        for (int i = 0; i < 3000; i++) y = y * 1.0f; // a chain of 3000 MulBackward1 nodes
+        AutogradGraph chain = AutogradGraphs.Read("chain", y, ("x", x));
+        Assert.Equal(3001, chain.Nodes.Count);
+        Assert.Equal("x", chain.Nodes[^1].Tensor);
+        IReadOnlyList<string> tree = chain.TreeLines();
+        Assert.InRange(tree.Count, 60, 80); // cut off, not 3000 ever wider lines
+        Assert.EndsWith("└─ … (deeper nodes not shown)", tree[^1]);
+
+        var z = x;
+        for (int i = 0; i < GraphReader.MaxNodes; i++) z = z * 1.0f;
+        Assert.Contains($"more than {GraphReader.MaxNodes} nodes", AutogradGraphs.Read("too big", z).Unavailable);
+    }
+
     // ---- the unavailable path ----------------------------------------------------------------
 
     static ProcessMemory Memory() =>

@@ -77,25 +77,34 @@ public sealed record AutogradGraph(string Name, IReadOnlyList<GraphNode> Nodes, 
         int edges = Edges.Count();
         var lines = new List<string> { $"graph {Name}: {Plural(Nodes.Count, "node")}, {Plural(edges, "edge")}" };
         var expanded = new HashSet<int>();
-        void Visit(GraphInput input, string prefix, string branch, string indent)
+        // Depth first with an explicit stack, and only so deep: a graph may be a chain of thousands of nodes.
+        const int MaxDepth = 64;
+        var pending = new Stack<(GraphInput Input, string Prefix, string Branch, string Indent, int Depth)>();
+        pending.Push((new GraphInput(0, 0), "", "", "", 0));
+        while (pending.Count > 0)
         {
+            var (input, prefix, branch, indent, depth) = pending.Pop();
             string inputNr = input.InputNr == 0 ? "" : $" [input_nr {input.InputNr.ToString(CultureInfo.InvariantCulture)}]";
             if (input.To is not int id)
             {
                 lines.Add(prefix + branch + "None" + inputNr);
-                return;
+                continue;
             }
             GraphNode node = Nodes[id];
             bool again = node.Inputs.Count > 0 && !expanded.Add(id);
             lines.Add(prefix + branch + node.Label + inputNr + (again ? "  (expanded above)" : ""));
-            if (again) return;
-            for (int i = 0; i < node.Inputs.Count; i++)
+            if (again) continue;
+            if (depth == MaxDepth && node.Inputs.Count > 0)
+            {
+                lines.Add(prefix + indent + "└─ … (deeper nodes not shown)");
+                continue;
+            }
+            for (int i = node.Inputs.Count - 1; i >= 0; i--)
             {
                 bool last = i == node.Inputs.Count - 1;
-                Visit(node.Inputs[i], prefix + indent, last ? "└─ " : "├─ ", last ? "   " : "│  ");
+                pending.Push((node.Inputs[i], prefix + indent, last ? "└─ " : "├─ ", last ? "   " : "│  ", depth + 1));
             }
         }
-        Visit(new GraphInput(0, 0), "", "", "");
         return lines;
     }
 
