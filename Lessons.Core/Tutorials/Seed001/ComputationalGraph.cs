@@ -18,8 +18,11 @@ public sealed class ComputationalGraph : Lesson
         y = a * b). y.backward() walks the graph back from y and leaves dy/dw = 5 and dy/dx = 2
         in the leaves' .grad; the intermediate gradients are freed unless a node asks to keep
         them with retain_grad(). Each computed tensor remembers the backward node that made it
-        (grad_fn). Section 1 of the tutorial. Porting notes: TorchSharp has no grad_fn, so this
-        project reads the node libtorch recorded (its C++ class name); and torch.add(w, 1) in C#
+        (grad_fn), and each node its inputs (next_functions: a node and its input_nr, or None for
+        an input that needs no gradient, like the 1 of w + 1); the lesson prints y's and b's
+        next_functions beyond what the tutorial prints, and --graph or --plots show the whole
+        graph. Section 1 of the tutorial. Porting notes: TorchSharp has no grad_fn, so this
+        project reads the nodes libtorch recorded (their C++ class names and edges); and torch.add(w, 1) in C#
         calls libtorch's scalar overload, whose node is AddBackward1, while Python wraps the 1 in
         a tensor (AddBackward0), so the lesson passes a 0-dim tensor as Python does.
         """;
