@@ -12,6 +12,7 @@ namespace Lessons.Core.Autograd;
 /// of namespaces, as <c>Node::name()</c> and PyTorch's Python classes name it (<c>MulBackward0</c>).
 /// Supported where libtorch is built with the Itanium C++ ABI (Linux, macOS); elsewhere
 /// <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why. Never guessed.
+/// The whole graph behind a tensor (next_functions, leaves) is read by <see cref="AutogradGraphs"/>.
 /// </summary>
 public static unsafe class GradFn
 {

@@ -63,13 +63,15 @@ public sealed class LessonContext
     public void Record(string name, object? value) => results[name] = ResultValue.Normalize(value);
 
     /// <summary>
-    /// Records the autograd graph behind <paramref name="output"/> as it is now (backward may free
-    /// or change it later), read from libtorch's nodes. <paramref name="tensors"/> name the leaves
+    /// Records the autograd graph behind <paramref name="output"/> as it is now, read from
+    /// libtorch's nodes and kept as plain data (the nodes may be gone when the CLI or docs draw it). <paramref name="tensors"/> name the leaves
     /// (<c>("w", w)</c>) and any computed tensors for the labels. The graph joins <see cref="Graphs"/>
     /// and, as nodes and edges, the results under <c>graph: name</c>.
     /// </summary>
     public AutogradGraph RecordGraph(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors)
     {
+        if (results.ContainsKey(GraphResultName(name)))
+            throw new InvalidOperationException($"a graph named '{name}' was recorded already; each needs its own name");
         AutogradGraph graph = AutogradGraphs.Read(name, output, tensors);
         graphs.Add(graph);
         results[GraphResultName(name)] = graph.ToData();
