@@ -26,7 +26,11 @@ public static class DocsCommand
             File.WriteAllText(path, LessonDocs.Render(runs));
             string figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
             int figures = runs.Sum(run => FigureWriter.Write(run, figureFolder, onlyDocs: true).Count);
+            var graphs = runs.Select(run => GraphPictures.Write(run, figureFolder, ["png"], keepDot: false)).ToList();
+            figures += graphs.Sum(g => g.Files.Count);
             console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
+            foreach (string problem in graphs.Select(g => g.Problem).OfType<string>().Distinct())
+                console.Out.WriteLine(problem);
             return ExitCodes.Ok;
         }));
         return command;

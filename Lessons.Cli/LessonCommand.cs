@@ -25,11 +25,15 @@ public static class LessonCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the results and the transcript." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the transcript: no heading, no progress." };
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
-        var plots = new Option<string?>("--plots") { Description = "Write the tutorial's figures as PNG files into this folder." };
+        var plots = new Option<string?>("--plots")
+        {
+            Description = "Write the tutorial's figures as PNG files into this folder, and the autograd graph as <id>-graph.dot/.svg/.png.",
+        };
+        var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees." };
 
         var command = new Command("lesson", "Run one lesson and print what the tutorial prints.")
         {
-            id, device, seed, set, json, quiet, explain, plots,
+            id, device, seed, set, json, quiet, explain, plots, graph,
         };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
@@ -49,20 +53,36 @@ public static class LessonCommand
                     OnLine = asJson ? null : writeLine ?? console.Out.WriteLine,
                     Progress = progress,
                 }));
+            if (parsed.GetValue(graph) && !asJson) PrintGraphs(console, run);
             IReadOnlyList<string> figures = [];
             if (parsed.GetValue(plots) is string folder)
             {
-                figures = FigureWriter.Write(run, folder);
+                GraphPictureResult pictures = GraphPictures.Write(run, folder, ["svg", "png"]);
+                figures = [.. FigureWriter.Write(run, folder), .. pictures.Files];
                 if (!asJson)
                 {
                     foreach (string figure in figures) console.Out.WriteLine($"figure: {figure}");
-                    if (figures.Count == 0) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
+                    if (pictures.Problem is not null) console.Out.WriteLine(pictures.Problem);
+                    else if (figures.Count == 0) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
+                else if (pictures.Problem is not null) console.Error.WriteLine(pictures.Problem);
             }
             if (asJson) console.Out.WriteLine(RunJson.Serialize(run, figures));
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>What <c>--graph</c> prints: each recorded graph as a tree, or why there is none.</summary>
+    static void PrintGraphs(CliConsole console, LessonRun run)
+    {
+        if (run.Graphs.Count == 0)
+        {
+            console.Out.WriteLine("graph: none (this lesson records no autograd graph)");
+            return;
+        }
+        foreach (var recorded in run.Graphs)
+            foreach (string line in recorded.TreeLines()) console.Out.WriteLine(line);
     }
 
     /// <summary>What <c>--explain</c> prints: title, source, notes and options.</summary>

@@ -10,7 +10,7 @@ public sealed class CatalogTests
         var ids = LessonCatalog.All.Select(l => l.Id).ToList();
         string[] seed001 =
         [
-            "computational-graph", "retain-graph", "grad-tensors", "second-derivative",
+            "computational-graph", "static-and-dynamic-graphs", "retain-graph", "grad-tensors", "second-derivative",
             "grad-accumulation", "requires-grad-propagation", "inplace-ops",
         ];
         Assert.Equal(seed001, ids.Where(seed001.Contains));

@@ -48,8 +48,12 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
     {
         string folder = Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.FigureFolder);
         foreach (Lesson lesson in LessonCatalog.All)
+        {
             foreach (var figure in LessonDocs.DocFigures(CachedRuns.Get(lesson.Id)))
                 Assert.True(File.Exists(Path.Combine(folder, figure.Name + ".png")), $"{LessonDocs.FigureFolder}/{figure.Name}.png is missing: run the docs command");
+            if (LessonDocs.DocGraphPicture(CachedRuns.Get(lesson.Id)) is string graph)
+                Assert.True(File.Exists(Path.Combine(folder, graph)), $"{LessonDocs.FigureFolder}/{graph} is missing: run the docs command (it needs Graphviz)");
+        }
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Lessons.Core.Autograd;
 /// of namespaces, as <c>Node::name()</c> and PyTorch's Python classes name it (<c>MulBackward0</c>).
 /// Supported where libtorch is built with the Itanium C++ ABI (Linux, macOS); elsewhere
 /// <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why. Never guessed.
+/// The whole graph behind a tensor (next_functions, leaves) is read by <see cref="AutogradGraphs"/>.
 /// </summary>
 public static unsafe class GradFn
 {
@@ -43,6 +44,18 @@ public static unsafe class GradFn
 
     public static NodeInfo? Node(Tensor tensor)
     {
+        nint node = NodePointer(tensor);
+        if (node == 0) return null;
+        nint vtable = *(nint*)node;
+        nint typeInfo = ((nint*)vtable)[-1];
+        nint mangledName = ((nint*)typeInfo)[1]; // std::type_info { vptr; const char* __name; }
+        string mangled = Marshal.PtrToStringAnsi(mangledName) ?? "";
+        return new NodeInfo(ClassName(mangled, native.Value.Demangle), node);
+    }
+
+    /// <summary>The tensor's grad_fn as libtorch's raw <c>Node*</c>; 0 for None.</summary>
+    internal static nint NodePointer(Tensor tensor)
+    {
         Native n = native.Value;
         if (n.GradFn is null)
             throw new PlatformNotSupportedException("grad_fn is unavailable: " + n.Problem);
@@ -50,13 +63,11 @@ public static unsafe class GradFn
         nint sharedPtr = n.GradFn(tensor.Handle);
         nint node = *(nint*)sharedPtr;          // shared_ptr<Node>::get()
         GC.KeepAlive(tensor);
-        if (node == 0) return null;
-        nint vtable = *(nint*)node;
-        nint typeInfo = ((nint*)vtable)[-1];
-        nint mangledName = ((nint*)typeInfo)[1]; // std::type_info { vptr; const char* __name; }
-        string mangled = Marshal.PtrToStringAnsi(mangledName) ?? "";
-        return new NodeInfo(ClassName(mangled, n.Demangle), node);
+        return node;
     }
+
+    /// <summary>A node's class name from its mangled RTTI name, demangled as <c>Node::name()</c> does.</summary>
+    internal static string NodeClassName(string mangled) => ClassName(mangled, native.Value.Demangle);
 
     /// <summary>"N5torch8autograd9generated12AddBackward0E" -> "AddBackward0".</summary>
     internal static string ClassName(string mangled, Func<string, string?>? demangle = null)

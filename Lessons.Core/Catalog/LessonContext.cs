@@ -1,4 +1,5 @@
 using Lessons.Core.Numpy;
+using Lessons.Core.Autograd;
 using Lessons.Core.Python;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,7 @@ public sealed class LessonContext
     readonly IProgress<LessonProgress>? progress;
     readonly List<string> transcript = [];
     readonly SortedDictionary<string, object?> results = new(StringComparer.Ordinal);
+    readonly List<AutogradGraph> graphs = [];
 
     internal LessonContext(Device device, long? seed, IReadOnlyDictionary<string, object> options,
         Action<string>? onLine, IProgress<LessonProgress>? progress)
@@ -37,6 +39,9 @@ public sealed class LessonContext
 
     public IReadOnlyList<string> Transcript => transcript;
     public IReadOnlyDictionary<string, object?> Results => results;
+
+    /// <summary>The autograd graphs the lesson recorded, in order.</summary>
+    public IReadOnlyList<AutogradGraph> Graphs => graphs;
 
     public T Get<T>(LessonOption<T> option) where T : notnull =>
         options.TryGetValue(option.Name, out object? value) ? (T)value : option.Default;
@@ -70,6 +75,24 @@ public sealed class LessonContext
 
     /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
     public void Record(string name, object? value) => results[name] = ResultValue.Normalize(value);
+
+    /// <summary>
+    /// Records the autograd graph behind <paramref name="output"/> as it is now, read from
+    /// libtorch's nodes and kept as plain data (the nodes may be gone when the CLI or docs draw it). <paramref name="tensors"/> name the leaves
+    /// (<c>("w", w)</c>) and any computed tensors for the labels. The graph joins <see cref="Graphs"/>
+    /// and, as nodes and edges, the results under <c>graph: name</c>.
+    /// </summary>
+    public AutogradGraph RecordGraph(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors)
+    {
+        if (results.ContainsKey(GraphResultName(name)))
+            throw new InvalidOperationException($"a graph named '{name}' was recorded already; each needs its own name");
+        AutogradGraph graph = AutogradGraphs.Read(name, output, tensors);
+        graphs.Add(graph);
+        results[GraphResultName(name)] = graph.ToData();
+        return graph;
+    }
+
+    public static string GraphResultName(string graphName) => "graph: " + graphName;
 
     public void ReportProgress(string stage, long done, long total) =>
         progress?.Report(new LessonProgress(stage, done, total));

@@ -55,6 +55,11 @@ public static partial class LessonDocs
                 text.AppendLine();
                 text.AppendLine($"![{figure.Name}](figures/{figure.Name}.png)");
             }
+            if (DocGraphPicture(run) is string graphPicture)
+            {
+                text.AppendLine();
+                text.AppendLine($"![{Path.GetFileNameWithoutExtension(graphPicture)}](figures/{graphPicture})");
+            }
         }
         return text.ToString();
     }
@@ -62,6 +67,10 @@ public static partial class LessonDocs
     /// <summary>The figures the page shows for a run (drawn into <see cref="FigureFolder"/> by the docs command).</summary>
     public static IEnumerable<Figure> DocFigures(LessonRun run) =>
         FigureCatalog.For(run.Lesson.Id)?.Draw(run).Where(f => f.InDocs) ?? [];
+
+    /// <summary>The file name of the autograd graph picture the page shows for a run (drawn by Graphviz into <see cref="FigureFolder"/>), or null.</summary>
+    public static string? DocGraphPicture(LessonRun run) =>
+        GraphPictures.CanDraw(run) ? GraphPictures.FileStem(run.Lesson.Id) + ".png" : null;
 
     /// <summary>Notes as one paragraph (they are written wrapped in the source).</summary>
     public static string Paragraph(string notes) =>

@@ -12,7 +12,11 @@ public sealed record LessonRun(
     IReadOnlyDictionary<string, object> Options,
     IReadOnlyList<string> Transcript,
     IReadOnlyDictionary<string, object?> Results,
-    CpuKernelInfo Kernels);
+    CpuKernelInfo Kernels)
+{
+    /// <summary>The autograd graphs the lesson recorded (<see cref="LessonContext.RecordGraph"/>).</summary>
+    public IReadOnlyList<Autograd.AutogradGraph> Graphs { get; init; } = [];
+}
 
 /// <summary>How to run a lesson: the device (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>), a seed override and option assignments.</summary>
 public sealed record LessonSettings
@@ -51,7 +55,7 @@ public static class LessonRunner
             {
                 lesson.Run(context);
             }
-            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, CpuKernels.Describe());
+            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, CpuKernels.Describe()) { Graphs = context.Graphs };
         }
     }
 

@@ -49,6 +49,7 @@ public sealed class TwoLayerAutograd : Lesson
             using var step = context.StepScope("training", t, s.Steps);
             var yPred = x.mm(w1).clamp(min: 0).mm(w2);
             var loss = (yPred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", yPred), ("loss", loss));
             double lossValue = Py.Item(loss);
             context.EnsureFinite(lossValue, "loss", t, "lower lr");
             context.Print(t, lossValue);

@@ -18,15 +18,20 @@ public sealed class ComputationalGraph : Lesson
         y = a * b). y.backward() walks the graph back from y and leaves dy/dw = 5 and dy/dx = 2
         in the leaves' .grad; the intermediate gradients are freed unless a node asks to keep
         them with retain_grad(). Each computed tensor remembers the backward node that made it
-        (grad_fn). Section 1 of the tutorial. Porting notes: TorchSharp has no grad_fn, so this
-        project reads the node libtorch recorded (its C++ class name); and torch.add(w, 1) in C#
+        (grad_fn), and each node its inputs (next_functions: a node and its input_nr, or None for
+        an input that needs no gradient, like the 1 of w + 1); the lesson prints y's and b's
+        next_functions beyond what the tutorial prints, and --graph or --plots show the whole
+        graph. Section 1 of the tutorial. Porting notes: TorchSharp has no grad_fn, so this
+        project reads the nodes libtorch recorded (their C++ class names and edges); and torch.add(w, 1) in C#
         calls libtorch's scalar overload, whose node is AddBackward1, while Python wraps the 1 in
         a tensor (AddBackward0), so the lesson passes a 0-dim tensor as Python does.
         """;
 
     public override void Run(LessonContext context)
     {
-        var (w, x, a, b, y) = WxGraph.Build(context.Device);
+        var graph = WxGraph.Build(context.Device);
+        var (w, x, a, b, y) = graph;
+        context.RecordGraph("y", y, graph.Named);
         y.backward();
         context.Print(w.grad);
 
@@ -38,6 +43,11 @@ public sealed class ComputationalGraph : Lesson
         context.Print(["gradient:\n", .. gradients]);
         // grad_fn: the backward node libtorch recorded for each tensor (None for leaves).
         context.Print("grad_fn:\n", GradFn.Describe(w), GradFn.Describe(x), GradFn.Describe(a), GradFn.Describe(b), GradFn.Describe(y));
+        // Not in the tutorial: each grad_fn's next_functions, the graph's edges, which it invites
+        // exploring: (node, input_nr) pairs, None where an input needs no gradient (the 1 of w + 1).
+        context.Print("# not in the tutorial: print(y.grad_fn.next_functions), print(b.grad_fn.next_functions)");
+        context.Print(AutogradGraphs.NextFunctions(y));
+        context.Print(AutogradGraphs.NextFunctions(b));
 
         context.Record("w.grad", w.grad);
         context.Record("is_leaf", new[] { w.is_leaf, x.is_leaf, a.is_leaf, b.is_leaf, y.is_leaf });

@@ -24,11 +24,13 @@ public sealed class GradTensors : Lesson
 
     public override void Run(LessonContext context)
     {
-        var (w, _, a, b, _) = WxGraph.Build(context.Device);
+        var (w, x, a, b, _) = WxGraph.Build(context.Device);
         var y0 = torch.mul(a, b);   // y0 = (x + w) * (w + 1), dy0/dw = 5
         var y1 = torch.add(a, b);   // y1 = (x + w) + (w + 1), dy1/dw = 2
         var loss = torch.cat([y0, y1], dim: 0);
         context.Print(loss);
+        // Not a tree: a and b each feed both y0 and y1, and w feeds both a and b.
+        context.RecordGraph("loss", loss, ("w", w), ("x", x), ("a", a), ("b", b), ("y0", y0), ("y1", y1), ("loss", loss));
 
         var gradTensors = torch.tensor(new[] { 1f, 2f }, device: context.Device);
         loss.backward([gradTensors]);

@@ -15,9 +15,11 @@ public sealed class RetainGraph : Lesson
     public override string Notes => """
         backward() frees the values the graph saved for the backward pass, so a second backward
         through the same graph fails; retain_graph=True on the first keeps them, and the second
-        backward then adds its gradient to the first (5 + 5). Section 3 of the tutorial, which
-        sets torch.manual_seed(10) though nothing here is random. Porting note: libtorch raises
-        the same RuntimeError text as PyTorch; C# sees it as an exception.
+        backward then adds its gradient to the first (5 + 5). What backward frees is inside the
+        nodes (MulBackward0 saved a and b to compute its gradients), not the nodes and edges: the
+        graph recorded before and after backward is the same (--graph, --plots). Section 3 of
+        the tutorial, which sets torch.manual_seed(10) though nothing here is random. Porting
+        note: libtorch raises the same RuntimeError text as PyTorch; C# sees it as an exception.
         """;
     public override long? Seed => 10;
 
@@ -35,7 +37,11 @@ public sealed class RetainGraph : Lesson
 
         // Without retain_graph the second backward fails, as in PyTorch.
         var freed = WxGraph.Build(context.Device);
+        context.RecordGraph("y before backward()", freed.Y, freed.Named);
         freed.Y.backward();
+        // backward freed the values the nodes saved for it (MulBackward0 kept a and b), not the
+        // nodes and edges: the graph reads the same, but cannot run again.
+        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, freed.Named);
         string error;
         try
         {

@@ -19,6 +19,9 @@ public sealed record WxGraph(Tensor W, Tensor X, Tensor A, Tensor B, Tensor Y)
         return new WxGraph(w, x, a, b, y);
     }
 
+    /// <summary>The five tensors by their tutorial names, for <see cref="Catalog.LessonContext.RecordGraph"/>'s labels.</summary>
+    public (string Name, Tensor Tensor)[] Named => [("w", W), ("x", X), ("a", A), ("b", B), ("y", Y)];
+
     /// <summary>
     /// <c>torch.add(w, 1)</c> as Python runs it: Python wraps the 1 in a 0-dim tensor and calls the
     /// tensor overload (node AddBackward0). TorchSharp's <c>torch.add(w, 1)</c> would call the

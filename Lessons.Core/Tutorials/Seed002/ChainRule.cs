@@ -44,6 +44,7 @@ public sealed class ChainRule : Lesson
 
         var y1 = x * w1 + b1;
         var y2 = y1 * w2 + b2;
+        context.RecordGraph("y2", y2, ("w1", w1), ("w2", w2), ("y1", y1), ("y2", y2));
 
         var dy2Dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0];
         var dy1Dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0]; // [0] takes it out of the list

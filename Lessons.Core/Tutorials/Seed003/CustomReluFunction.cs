@@ -26,7 +26,11 @@ public sealed class CustomReluFunction : Lesson
         losses are bit-identical to two-layer-autograd's. Second program of 003. Porting notes:
         TorchSharp's custom functions derive from torch.autograd.SingleTensorFunction<T> and are
         called with MyReLU.apply(input); libtorch records them as a node of TorchSharp's class
-        CSharpNode (PyTorch would name it MyReLUBackward), which calls back into the C# backward.
+        CSharpNode, which calls back into the C# backward. PyTorch would name it MyReLUBackward:
+        its Python function node overrides the virtual Node::name() with the class name, while
+        TorchSharp's native CSharpNode does not override it, so libtorch's default names the C++
+        class, and the C# Function's Name never reaches libtorch (the graph, --graph and the
+        picture show CSharpNode for h_relu).
         Unseeded in the tutorial: the lesson seeds 0 and draws on the CPU generator (then moves
         the tensors to the lesson's device), as two-layer-autograd does.
         """;
@@ -76,6 +80,7 @@ public sealed class CustomReluFunction : Lesson
             reluNode ??= GradFn.NameOf(hRelu);
 
             var loss = (yPred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("h_relu", hRelu), ("y_pred", yPred), ("loss", loss));
             double lossValue = Py.Item(loss);
             context.EnsureFinite(lossValue, "loss", t, "lower lr");
             context.Print(t, lossValue);

@@ -36,7 +36,9 @@ public sealed class StaticGraph : Lesson
         graph. Everything is drawn on the CPU and then moved to the lesson's device.
         The losses print as numpy float32 values, as sess.run returns them. The lesson ends with a
         loop whose length depends on the data (Newton's iteration for a square root, run until it
-        converges) that backward differentiates through.
+        converges) that backward differentiates through. The lesson static-and-dynamic-graphs
+        (001 §2) shows the difference side by side: the autograd graphs one eager function records
+        for two inputs, and the same function compiled once with TorchScript.
         """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;

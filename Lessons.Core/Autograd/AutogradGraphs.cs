@@ -1,0 +1,273 @@
+using Lessons.Core.Python;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Autograd;
+
+/// <summary>
+/// The autograd graph libtorch recorded behind a tensor, walked from its own nodes (never a parallel
+/// recording): each node's name, its <c>next_functions</c> (node or None, with input_nr), and for
+/// an <c>AccumulateGrad</c> the leaf it accumulates into. TorchSharp exposes none of this; see
+/// <see cref="NodeLayout"/> for how the members are found and <see cref="UnavailableReason"/> for
+/// why a platform cannot. Every read is guarded, so a wrong assumption is reported, never a crash.
+/// </summary>
+public static class AutogradGraphs
+{
+    static readonly Lazy<GraphReader> reader = new(GraphReader.CreateForThisProcess);
+
+    public static bool IsAvailable => reader.Value.Problem is null;
+
+    public static string? UnavailableReason => reader.Value.Problem;
+
+    /// <summary>
+    /// Walks the graph behind <paramref name="output"/> now. <paramref name="tensors"/> names tensors
+    /// for the labels: a leaf names the AccumulateGrad that accumulates into it (matched by its
+    /// TensorImpl), any other tensor names its grad_fn.
+    /// </summary>
+    public static AutogradGraph Read(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors) =>
+        reader.Value.Read(name, output, tensors);
+
+    /// <summary>
+    /// What Python prints for <c>tensor.grad_fn.next_functions</c>:
+    /// <c>((&lt;AddBackward0 object at 0x…&gt;, 0), (None, 0))</c>, read from libtorch now.
+    /// </summary>
+    public static string NextFunctions(Tensor tensor)
+    {
+        AutogradGraph graph = Read("next_functions", tensor);
+        if (!graph.IsAvailable) return $"<next_functions unavailable: {graph.Unavailable}>";
+        GraphNode root = graph.Root ?? throw new ArgumentException("the tensor has no grad_fn (None has no next_functions)", nameof(tensor));
+        return Py.Repr(new PyTuple([.. root.Inputs.Select(input => (object?)new PyTuple(
+            input.To is int to ? new NodeObject(graph.Nodes[to]) : null, input.InputNr))]));
+    }
+
+    /// <summary>A node as Python's repr shows it.</summary>
+    sealed record NodeObject(GraphNode Node)
+    {
+        public override string ToString() => $"<{Node.Name} object at 0x{Node.Address:x}>";
+    }
+}
+
+/// <summary>
+/// Reads graphs with one <see cref="NodeLayout"/> through one <see cref="INativeMemory"/>; usable
+/// only once <see cref="Validate"/> has found the layout right on a graph of known shape. Internal so
+/// tests can inject a wrong layout or failing memory and see the graph reported unavailable.
+/// </summary>
+internal sealed class GraphReader
+{
+    // Bounds on what is believed: far above any lesson's graph, far below garbage.
+    internal const int MaxNodes = 10_000;
+    internal const int MaxEdgesPerNode = 1 << 16;
+    const int MaxNameLength = 512;
+
+    readonly NodeLayout? layout;
+    readonly INativeMemory? memory;
+
+    GraphReader(NodeLayout? layout, INativeMemory? memory, string? problem)
+    {
+        this.layout = layout;
+        this.memory = memory;
+        Problem = problem;
+    }
+
+    /// <summary>Why graphs cannot be read; null when they can.</summary>
+    public string? Problem { get; private set; }
+
+    public static GraphReader CreateForThisProcess()
+    {
+        if (!GradFn.IsAvailable) return new GraphReader(null, null, GradFn.UnavailableReason);
+        NodeLayout? layout = NodeLayout.ForThisPlatform();
+        if (layout is null)
+            return new GraphReader(null, null, "the layout of libtorch's autograd Node is known here only for " +
+                                              NodeLayout.LibTorch210LinuxX64.Platform);
+        INativeMemory? memory = GuardedMemory.ForThisProcess(out string? problem);
+        if (memory is null) return new GraphReader(null, null, problem);
+        return Create(layout, memory);
+    }
+
+    /// <summary>A reader with this layout and memory, validated before it is returned.</summary>
+    internal static GraphReader Create(NodeLayout layout, INativeMemory memory)
+    {
+        var reader = new GraphReader(layout, memory, null);
+        reader.Problem = reader.Validate();
+        return reader;
+    }
+
+    public AutogradGraph Read(string name, Tensor output, IReadOnlyList<(string Name, Tensor Tensor)> tensors) =>
+        Problem is { } problem ? AutogradGraph.Failed(name, problem) : Walk(name, output, tensors);
+
+    /// <summary>
+    /// Builds y = (w + x) * (w + 1) and checks that this layout reads it as it must be: root
+    /// MulBackward0 with two AddBackward0 inputs; a's inputs AccumulateGrad(w), AccumulateGrad(x);
+    /// b's inputs the same AccumulateGrad(w) and None; the nodes' addresses those of the tensors'
+    /// grad_fn; sequence and topological numbers as libtorch assigns them. Returns what failed, or null.
+    /// </summary>
+    internal string? Validate()
+    {
+        const string prefix = "libtorch's autograd nodes are not laid out as this project reads them";
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var grad = torch.enable_grad();
+            var w = torch.tensor(new[] { 1f }, requires_grad: true);
+            var x = torch.tensor(new[] { 2f }, requires_grad: true);
+            var a = torch.add(w, x);
+            var b = torch.add(w, torch.tensor(1f));
+            var y = torch.mul(a, b);
+            AutogradGraph graph = Walk("check", y, [("w", w), ("x", x)]);
+            string? mismatch = graph.IsAvailable ? CheckKnownShape(graph, y, a, b) : graph.Unavailable;
+            return mismatch is null ? null : $"{prefix} ({layout!.Platform}): on y = (w + x) * (w + 1), {mismatch}";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"{prefix}: checking them failed: {e.Message}";
+        }
+    }
+
+    string? CheckKnownShape(AutogradGraph graph, Tensor y, Tensor a, Tensor b)
+    {
+        GraphNode root = graph.Root!;
+        if (root.Name != "MulBackward0") return $"the root reads as '{root.Name}', not MulBackward0";
+        if (root.Address != GradFn.NodePointer(y)) return "the root is not y.grad_fn";
+        if (root.Inputs.Count != 2) return $"the root has {root.Inputs.Count} inputs, not 2";
+        if (graph.Nodes.Count != 5) return $"the graph has {graph.Nodes.Count} nodes, not 5";
+        GraphNode? Input(GraphNode node, int slot) =>
+            node.Inputs[slot] is { To: int to, InputNr: 0 } ? graph.Nodes[to] : null;
+        GraphNode? nodeA = Input(root, 0), nodeB = Input(root, 1);
+        if (nodeA?.Name != "AddBackward0" || nodeB?.Name != "AddBackward0") return "the root's inputs are not (AddBackward0, 0) twice";
+        if (nodeA.Address != GradFn.NodePointer(a) || nodeB.Address != GradFn.NodePointer(b)) return "the root's inputs are not a.grad_fn and b.grad_fn";
+        if (nodeA.Inputs.Count != 2 || nodeB.Inputs.Count != 2) return "a.grad_fn or b.grad_fn does not have 2 inputs";
+        GraphNode? accumulateW = Input(nodeA, 0), accumulateX = Input(nodeA, 1);
+        if (accumulateW is not { Name: "AccumulateGrad", Tensor: "w" }) return "a's first input is not AccumulateGrad(w)";
+        if (accumulateX is not { Name: "AccumulateGrad", Tensor: "x" }) return "a's second input is not AccumulateGrad(x)";
+        if (Input(nodeB, 0) != accumulateW) return "b's first input is not the same AccumulateGrad(w) as a's";
+        if (nodeB.Inputs[1] is not { To: null, InputNr: 0 }) return "b's second input is not (None, 0)";
+        // libtorch numbers an AccumulateGrad UINT64_MAX (it runs first) and each node's
+        // topological_nr is its longest path to a leaf: 2, 1, 0 here.
+        foreach (var (node, topological) in new[] { (root, 2ul), (nodeA, 1ul), (nodeB, 1ul), (accumulateW, 0ul), (accumulateX, 0ul) })
+        {
+            if (!memory!.TryReadUInt64(node.Address + layout!.TopologicalNr, out ulong value) || value != topological)
+                return $"{node.Name}'s topological_nr does not read as {topological}";
+        }
+        foreach (GraphNode leaf in new[] { accumulateW, accumulateX })
+        {
+            if (!memory!.TryReadUInt64(leaf.Address + layout!.SequenceNr, out ulong sequence) || sequence != ulong.MaxValue)
+                return "AccumulateGrad's sequence_nr does not read as UINT64_MAX";
+        }
+        return null;
+    }
+
+    AutogradGraph Walk(string name, Tensor output, IReadOnlyList<(string Name, Tensor Tensor)> tensors)
+    {
+        nint root = GradFn.NodePointer(output);
+        if (root == 0) return new AutogradGraph(name, []);
+
+        // Labels: non-leaves by their grad_fn, leaves by their TensorImpl (what AccumulateGrad holds).
+        var nodeTensors = new Dictionary<nint, List<string>>();
+        var leafTensors = new Dictionary<nint, List<string>>();
+        foreach (var (tensorName, tensor) in tensors)
+        {
+            nint node = GradFn.NodePointer(tensor);
+            if (node != 0) Add(nodeTensors, node, tensorName);
+            else if (tensor.requires_grad)
+            {
+                if (!memory!.TryReadPointer(tensor.Handle, out nint impl))
+                    return AutogradGraph.Failed(name, $"the TensorImpl of '{tensorName}' cannot be read");
+                Add(leafTensors, impl, tensorName);
+            }
+            GC.KeepAlive(tensor);
+        }
+
+        var ids = new Dictionary<nint, int>();
+        var order = new List<nint>();
+        var read = new List<RawNode>();
+        var pending = new Stack<nint>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            nint node = pending.Pop();
+            if (ids.ContainsKey(node)) continue;
+            if (order.Count == MaxNodes) return AutogradGraph.Failed(name, $"the graph has more than {MaxNodes} nodes");
+            RawNode raw = ReadNode(node);
+            if (raw.Error is not null) return AutogradGraph.Failed(name, raw.Error);
+            ids[node] = order.Count;
+            order.Add(node);
+            read.Add(raw);
+            // Depth first, next_functions in order: ids follow the order PyTorch lists them.
+            for (int i = raw.Edges.Count - 1; i >= 0; i--)
+                if (raw.Edges[i].Function != 0 && !ids.ContainsKey(raw.Edges[i].Function)) pending.Push(raw.Edges[i].Function);
+        }
+        GC.KeepAlive(output);
+
+        var nodes = new List<GraphNode>(order.Count);
+        for (int id = 0; id < order.Count; id++)
+        {
+            RawNode raw = read[id];
+            bool isLeaf = raw.Name == "AccumulateGrad";
+            string? label = isLeaf
+                ? raw.Variable is nint impl && leafTensors.TryGetValue(impl, out var leafNames) ? string.Join(", ", leafNames) : null
+                : nodeTensors.TryGetValue(order[id], out var names) ? string.Join(", ", names) : null;
+            var inputs = raw.Edges.Select(e => new GraphInput(e.Function == 0 ? null : ids[e.Function], e.InputNr)).ToList();
+            GraphNodeKind kind = id == 0 ? GraphNodeKind.Root : isLeaf ? GraphNodeKind.Leaf : GraphNodeKind.Operation;
+            nodes.Add(new GraphNode(id, raw.Name, kind, label, order[id], inputs));
+        }
+        return new AutogradGraph(name, nodes);
+    }
+
+    static void Add(Dictionary<nint, List<string>> map, nint key, string name)
+    {
+        if (!map.TryGetValue(key, out var names)) map[key] = names = [];
+        names.Add(name);
+    }
+
+    sealed record RawEdge(nint Function, uint InputNr);
+
+    sealed record RawNode(string Name, IReadOnlyList<RawEdge> Edges, nint? Variable, string? Error = null);
+
+    RawNode ReadNode(nint node)
+    {
+        NodeLayout l = layout!;
+        INativeMemory m = memory!;
+        static RawNode Fail(string error) => new("", [], null, error);
+
+        if (node % IntPtr.Size != 0) return Fail("a node pointer is misaligned");
+        // The class name, as Node::name() gives it: the RTTI name of the object's dynamic type.
+        if (!m.TryReadPointer(node, out nint vtable)
+            || !m.TryReadPointer(vtable - IntPtr.Size, out nint typeInfo)
+            || !m.TryReadPointer(typeInfo + IntPtr.Size, out nint mangledName))
+            return Fail("a node's type cannot be read");
+        string? mangled = m.TryReadCString(mangledName, MaxNameLength);
+        if (string.IsNullOrEmpty(mangled) || mangled.Any(c => c < 0x21 || c > 0x7e))
+            return Fail("a node's type name is not a C++ name");
+        string name = GradFn.NodeClassName(mangled);
+
+        // next_edges_: std::vector<Edge> { begin, end, capacity }.
+        nint edgesAt = node + l.NextEdges;
+        if (!m.TryReadPointer(edgesAt, out nint begin) || !m.TryReadPointer(edgesAt + IntPtr.Size, out nint end)
+            || !m.TryReadPointer(edgesAt + 2 * IntPtr.Size, out nint capacity))
+            return Fail($"{name}'s next_edges cannot be read");
+        var edges = new List<RawEdge>();
+        if (begin != 0 || end != 0 || capacity != 0)
+        {
+            long bytes = (long)end - begin;
+            if (begin == 0 || begin % IntPtr.Size != 0 || bytes < 0 || capacity < end || bytes % l.EdgeSize != 0
+                || bytes / l.EdgeSize > MaxEdgesPerNode)
+                return Fail($"{name}'s next_edges is not a plausible std::vector<Edge>");
+            for (nint at = begin; at < end; at += l.EdgeSize)
+            {
+                if (!m.TryReadPointer(at, out nint function) || !m.TryReadUInt32(at + l.EdgeInputNr, out uint inputNr))
+                    return Fail($"an edge of {name} cannot be read");
+                if (function % IntPtr.Size != 0) return Fail($"an edge of {name} points to a misaligned node");
+                edges.Add(new RawEdge(function, inputNr));
+            }
+        }
+
+        nint? variable = null;
+        if (name == "AccumulateGrad")
+        {
+            if (!m.TryReadPointer(node + l.AccumulateGradVariable, out nint impl))
+                return Fail("AccumulateGrad's variable cannot be read");
+            variable = impl;
+        }
+        return new RawNode(name, edges, variable);
+    }
+}
