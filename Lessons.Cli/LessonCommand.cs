@@ -51,50 +51,61 @@ public static class LessonCommand
             string? folder = null;
             return LessonsCommandLine.Guarded(console, () =>
             {
-                Lesson lesson = LessonCatalog.Get(parsed.GetValue(id)!);
-                bool asJson = parsed.GetValue(json);
-                bool isQuiet = parsed.GetValue(quiet);
-                var settings = new LessonSettings
-                {
-                    Device = parsed.GetValue(device) ?? "cpu",
-                    Seed = parsed.GetValue(seed),
-                    Assignments = parsed.GetValue(set) ?? [],
-                    Interrupt = console.Interrupt,
-                };
-                // Everything that can be wrong with the input is found here, before any output:
-                // options, device, sizes against the memory available, the --plots folder.
-                LessonRunner.Check(lesson, settings);
-                if (parsed.GetValue(plots) is string plotsPath)
-                {
-                    OutputPaths.WritableFolder("--plots", plotsPath);
-                    folder = plotsPath; // figures are listed under the path as the user wrote it
-                }
+                LessonInvocation run = Validate(parsed, console);
+                folder = run.PlotsFolder;
+                Lesson lesson = run.Lesson;
+                if (run.Explain && !run.Json) console.Out.WriteLine(Explanation(lesson));
+                else if (!run.Quiet && !run.Json) console.Out.WriteLine($"# {lesson.Id}: {lesson.Title} [{lesson.Source}]");
 
-                if (parsed.GetValue(explain) && !asJson) console.Out.WriteLine(Explanation(lesson));
-                else if (!isQuiet && !asJson) console.Out.WriteLine($"# {lesson.Id}: {lesson.Title} [{lesson.Source}]");
-
-                LessonRun run = ProgressDisplay.Run(console, lesson.Id, isQuiet || asJson, (progress, writeLine) =>
-                    LessonRunner.Run(lesson, settings with
+                LessonRun result = ProgressDisplay.Run(console, lesson.Id, run.Quiet || run.Json, (progress, writeLine) =>
+                    LessonRunner.Run(lesson, run.Settings with
                     {
                         // Stream the transcript as it is printed, so nothing is lost if a lesson stops early.
-                        OnLine = asJson ? null : writeLine ?? console.Out.WriteLine,
+                        OnLine = run.Json ? null : writeLine ?? console.Out.WriteLine,
                         Progress = progress,
                     }));
                 if (folder is not null)
                 {
-                    FigureWriter.Write(run, folder, written: path =>
+                    FigureWriter.Write(result, folder, written: path =>
                     {
                         figures.Add(path);
-                        if (!asJson) console.Out.WriteLine($"figure: {path}");
+                        if (!run.Json) console.Out.WriteLine($"figure: {path}");
                     }, interrupt: console.Interrupt);
-                    if (figures.Count == 0 && !asJson) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
+                    if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
-                if (asJson) console.Out.WriteLine(RunJson.Serialize(run, figures));
+                if (run.Json) console.Out.WriteLine(RunJson.Serialize(result, figures));
                 return ExitCodes.Ok;
             }, written: () => figures.Count == 0 ? null
                 : $"the {figures.Count} figure{(figures.Count == 1 ? "" : "s")} written before it are in {folder}");
         });
         return command;
+    }
+
+    /// <summary>What a parsed <c>lesson</c> command asks for, every part of it checked.</summary>
+    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain);
+
+    /// <summary>
+    /// Everything that can be wrong with the input, found before any output and without running
+    /// the lesson: the lesson id, its options, the seed and device, the sizes against the memory
+    /// available, and the --plots folder (created if missing, proven writable). Throws the usage
+    /// (or device) error the command prints.
+    /// </summary>
+    public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
+    {
+        Lesson lesson = LessonCatalog.Get(parsed.GetValue<string>("id")!);
+        var settings = new LessonSettings
+        {
+            Device = parsed.GetValue<string>("--device") ?? "cpu",
+            Seed = parsed.GetValue<long?>("--seed"),
+            Assignments = parsed.GetValue<string[]>("--set") ?? [],
+            Interrupt = console.Interrupt,
+        };
+        LessonRunner.Check(lesson, settings);
+        string? folder = parsed.GetValue<string?>("--plots");
+        // The figures are listed under the path as the user wrote it.
+        if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
+        return new LessonInvocation(lesson, settings, folder,
+            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"));
     }
 
     /// <summary>What <c>--explain</c> prints: title, source, notes and options.</summary>

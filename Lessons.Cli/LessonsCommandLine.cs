@@ -18,7 +18,11 @@ public static partial class LessonsCommandLine
         ParseResult parsed = Parse(args, console);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine("error: " + InUserWords(parsed.Errors[0]) + " (see --help)");
+            // The error about a word the user typed ("Unrecognized command or argument 'lessen'")
+            // says more than its consequence ("Required command was not provided").
+            ParseError error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                ?? parsed.Errors[0];
+            stderr.WriteLine("error: " + InUserWords(error) + " (see --help)");
             return ExitCodes.Usage;
         }
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

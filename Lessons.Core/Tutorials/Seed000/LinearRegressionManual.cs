@@ -31,7 +31,7 @@ public sealed class LinearRegressionManual : Lesson
 
     // Three points: only the two recorded numbers of each epoch (cost, w) grow.
     public override double EstimateBytes(OptionValues options) =>
-        options.Get(Epochs) * 2 * MemoryEstimate.RecordedNumber;
+        2.0 * options.Get(Epochs) * MemoryEstimate.RecordedNumber;
 
     public override void Run(LessonContext context)
     {

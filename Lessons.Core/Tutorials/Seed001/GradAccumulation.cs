@@ -26,7 +26,7 @@ public sealed class GradAccumulation : Lesson
 
     // Two loops, each printing w.grad and recording one number per iteration.
     public override double EstimateBytes(OptionValues options) =>
-        2 * options.Get(Iterations) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
+        2.0 * options.Get(Iterations) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
 
     public override void Run(LessonContext context)
     {
