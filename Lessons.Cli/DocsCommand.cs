@@ -19,24 +19,26 @@ public static class DocsCommand
         {
             int figures = 0;
             string figureFolder = "";
+            string? page = null;
             return LessonsCommandLine.Guarded(console, () =>
             {
                 // Checked before the minutes of running every lesson.
                 string path = parsed.GetValue(output)!;
                 OutputPaths.WritableFile("--output", path);
                 figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
-                OutputPaths.WritableFolder("--output's figures", figureFolder);
+                OutputPaths.WritableFolder("--output", figureFolder);
 
                 var runs = LessonCatalog.All
                     .Select(lesson => ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
                         LessonRunner.Run(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt })))
                     .ToList();
                 AtomicFile.WriteAllText(path, LessonDocs.Render(runs));
+                page = path;
                 foreach (LessonRun run in runs)
                     FigureWriter.Write(run, figureFolder, onlyDocs: true, written: _ => figures++, interrupt: console.Interrupt);
                 console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
                 return ExitCodes.Ok;
-            }, written: () => figures == 0 ? null : $"the {figures} figures written before it are in {figureFolder}");
+            }, written: () => page is null ? null : $"{page} was written, and the {figures} figures written before it are in {figureFolder}");
         });
         return command;
     }
