@@ -100,10 +100,12 @@ public static class LessonCommand
             Assignments = parsed.GetValue<string[]>("--set") ?? [],
             Interrupt = console.Interrupt,
         };
-        LessonRunner.Check(lesson, settings);
+        // The quick checks first; loading libtorch to resolve the device takes most of a second.
+        LessonRunner.Check(lesson, settings, resolveDevice: false);
         string? folder = parsed.GetValue<string?>("--plots");
         // The figures are listed under the path as the user wrote it.
         if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
+        LessonRunner.Check(lesson, settings);
         return new LessonInvocation(lesson, settings, folder,
             parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"));
     }

@@ -74,10 +74,12 @@ public static class LessonRunner
     /// What can be checked before a lesson starts, without running it: the options, the device
     /// (loading libtorch to resolve it), and whether the sizes fit in the memory available.
     /// Throws the same exceptions <see cref="Run(Lesson, LessonSettings)"/> would, before any output.
+    /// Without <paramref name="resolveDevice"/> it only names the device: no libtorch, a few milliseconds.
     /// </summary>
-    public static void Check(Lesson lesson, LessonSettings settings)
+    public static void Check(Lesson lesson, LessonSettings settings, bool resolveDevice = true)
     {
         var (_, choice) = Prepare(lesson, settings);
+        if (!resolveDevice) return;
         lock (globalTorchState)
         {
             TorchNative.EnsureLoaded();
