@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Lessons.Core.Catalog;
+using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
 
@@ -24,6 +25,7 @@ public static class BenchCommand
         var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<string?>("--json") { Description = "Write the measurements to this JSON file." };
         var readme = new Option<string?>("--update-readme") { Description = "Rewrite the performance section of this README." };
+        LessonsCommandLine.RequireValue(only, "himmelblau");
         var command = new Command("bench", "Measure every lesson: time, whole-process time, peak memory, allocations.") { runs, only, json, readme };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
@@ -31,12 +33,15 @@ public static class BenchCommand
             if (count < 1) throw new LessonUsageException("--runs must be at least 1");
             string[] chosen = parsed.GetValue(only) ?? [];
             var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : chosen.Select(LessonCatalog.Get).ToList();
+            // The outputs are checked before the minutes of measuring, not after.
+            if (parsed.GetValue(json) is string jsonFile) OutputPaths.WritableFile("--json", jsonFile);
+            if (parsed.GetValue(readme) is string readmeFile) CheckReadme(readmeFile);
 
             var results = new List<LessonBenchmark>();
             foreach (Lesson lesson in lessons)
             {
                 console.Error.WriteLine($"[bench] {lesson.Id}");
-                var (inProcess, allocated) = Benchmark.InProcess(lesson, count);
+                var (inProcess, allocated) = Benchmark.InProcess(lesson, count, console.Interrupt);
                 var (pinned, native) = Benchmark.WholeProcess(lesson.Id, count);
                 double peak = Benchmark.PeakResident(lesson.Id, []);
                 results.Add(new LessonBenchmark(lesson.Id, inProcess, pinned, native, peak, allocated));
@@ -46,7 +51,7 @@ public static class BenchCommand
             console.Out.Write(table);
 
             if (parsed.GetValue(json) is string jsonPath)
-                File.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine = Machine(), lessons = results, targets }, RunJson.Options));
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine = Machine(), lessons = results, targets }, RunJson.Options));
             if (parsed.GetValue(readme) is string readmePath)
                 UpdateReadme(readmePath, table);
             return ExitCodes.Ok;
@@ -63,7 +68,7 @@ public static class BenchCommand
         command.Hidden = true;
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
-            LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), new LessonSettings { Assignments = parsed.GetValue(set) ?? [] });
+            LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), new LessonSettings { Assignments = parsed.GetValue(set) ?? [], Interrupt = console.Interrupt });
             console.Out.WriteLine(Benchmark.OwnPeakResidentMegabytes().ToString("F1", CultureInfo.InvariantCulture));
             return ExitCodes.Ok;
         }));
@@ -140,12 +145,23 @@ public static class BenchCommand
 
     static void UpdateReadme(string path, string table)
     {
+        string readme = CheckReadme(path);
+        int start = readme.IndexOf(ReadmeStart, StringComparison.Ordinal);
+        int end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
+        AtomicFile.WriteAllText(path, readme[..(start + ReadmeStart.Length)] + "\n" + table + readme[end..]);
+    }
+
+    /// <summary>The README's text, if it exists, can be rewritten and has the section; else a usage error.</summary>
+    static string CheckReadme(string path)
+    {
+        if (!File.Exists(path)) throw new LessonUsageException($"--update-readme '{path}': no such file");
+        OutputPaths.WritableFile("--update-readme", path);
         string readme = File.ReadAllText(path);
         int start = readme.IndexOf(ReadmeStart, StringComparison.Ordinal);
         int end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
         if (start < 0 || end < start)
-            throw new LessonUsageException($"{path} has no '{ReadmeStart}' ... '{ReadmeEnd}' section to rewrite");
-        File.WriteAllText(path, readme[..(start + ReadmeStart.Length)] + "\n" + table + readme[end..]);
+            throw new LessonUsageException($"--update-readme '{path}' has no '{ReadmeStart}' ... '{ReadmeEnd}' section to rewrite");
+        return readme;
     }
 
     static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";

@@ -20,9 +20,9 @@ public sealed record BenchTarget(string Name, string Limit, string Measured, boo
 public static class Benchmark
 {
     /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
-    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs)
+    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, CancellationToken interrupt = default)
     {
-        var settings = new LessonSettings();
+        var settings = new LessonSettings { Interrupt = interrupt };
         var times = new List<double>();
         double allocated = 0;
         for (int i = 0; i < runs; i++)
@@ -90,6 +90,9 @@ public static class Benchmark
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         double seconds = clock.Elapsed.TotalSeconds;
+        // Ctrl-C reaches the whole process group: the child stopped as the bench should.
+        if (process.ExitCode == ExitCodes.Interrupted)
+            throw new LessonInterruptedException($"interrupted while measuring '{string.Join(' ', args)}'");
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {process.ExitCode}: {error.Result.Trim()}");
         return (seconds, output);

@@ -1,4 +1,7 @@
 namespace Lessons.Cli;
 
-/// <summary>Where the command line writes, and whether a person watches stderr (progress bars) or it is redirected.</summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error, bool Interactive);
+/// <summary>
+/// Where the command line writes, whether a person watches stderr (progress bars) or it is
+/// redirected, and the token Ctrl-C cancels (none in process, where nothing sends it).
+/// </summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Interrupt = default);

@@ -15,24 +15,35 @@ public static class DocsCommand
             DefaultValueFactory = _ => LessonDocs.RelativePath,
         };
         var command = new Command("docs", "Write docs/lessons.md: every lesson with its notes, options and transcript.") { output };
-        command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
+        command.SetAction(parsed =>
         {
-            var runs = LessonCatalog.All
-                .Select(lesson => ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
-                    LessonRunner.Run(lesson, new LessonSettings { Progress = progress })))
-                .ToList();
-            string path = parsed.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, LessonDocs.Render(runs));
-            string figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
-            int figures = runs.Sum(run => FigureWriter.Write(run, figureFolder, onlyDocs: true).Count);
-            var graphs = runs.Select(run => GraphPictures.Write(run, figureFolder, ["png"], keepDot: false)).ToList();
-            figures += graphs.Sum(g => g.Files.Count);
-            console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
-            foreach (string problem in graphs.Select(g => g.Problem).OfType<string>().Distinct())
-                console.Out.WriteLine(problem);
-            return ExitCodes.Ok;
-        }));
+            int figures = 0;
+            string figureFolder = "";
+            string? page = null;
+            return LessonsCommandLine.Guarded(console, () =>
+            {
+                // Checked before the minutes of running every lesson.
+                string path = parsed.GetValue(output)!;
+                OutputPaths.WritableFile("--output", path);
+                figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
+                OutputPaths.WritableFolder("--output", figureFolder);
+
+                var runs = LessonCatalog.All
+                    .Select(lesson => ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
+                        LessonRunner.Run(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt })))
+                    .ToList();
+                AtomicFile.WriteAllText(path, LessonDocs.Render(runs));
+                page = path;
+                foreach (LessonRun run in runs)
+                    FigureWriter.Write(run, figureFolder, onlyDocs: true, written: _ => figures++, interrupt: console.Interrupt);
+                var graphs = runs.Select(run => GraphPictures.Write(run, figureFolder, ["png"], keepDot: false)).ToList();
+                figures += graphs.Sum(g => g.Files.Count);
+                console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
+                foreach (string problem in graphs.Select(g => g.Problem).OfType<string>().Distinct())
+                    console.Out.WriteLine(problem);
+                return ExitCodes.Ok;
+            }, written: () => page is null ? null : $"{page} was written, and the {figures} figures written before it are in {figureFolder}");
+        });
         return command;
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using Lessons.Core.Catalog;
 using Lessons.Core.Torch;
 
@@ -8,13 +10,37 @@ namespace Lessons.Cli;
 /// The command line: parses, runs lessons from the catalogue and prints. Every error is one line
 /// on stderr with an exit code (see <see cref="ExitCodes"/>), never a stack trace.
 /// </summary>
-public static class LessonsCommandLine
+public static partial class LessonsCommandLine
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, CancellationToken interrupt = default)
     {
-        var console = new CliConsole(stdout, stderr, interactive);
+        var console = new CliConsole(stdout, stderr, interactive, interrupt);
         // Before anything can touch libtorch: its kernels are fixed at their first use.
         CpuKernels.Choose(ScanKernels(args));
+        ParseResult parsed = Parse(args, console);
+        if (parsed.Errors.Count > 0)
+        {
+            // The error about a word the user typed ("Unrecognized command or argument 'lessen'")
+            // says more than its consequence ("Required command was not provided").
+            ParseError error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+                ?? parsed.Errors[0];
+            stderr.WriteLine("error: " + InUserWords(error) + " (see --help)");
+            return ExitCodes.Usage;
+        }
+        foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        finally
+        {
+            foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+        }
+    }
+
+    /// <summary>Parses without running anything: what <see cref="Run"/> checks before it invokes a command.</summary>
+    public static ParseResult Parse(string[] args, CliConsole console)
+    {
         var kernelsOption = new Option<string>("--kernels")
         {
             Description = "CPU kernels: 'pinned' (default; the tutorials' digits on every machine) or 'native' (this CPU's fastest; last digits may differ).",
@@ -36,21 +62,54 @@ public static class LessonsCommandLine
             BenchCommand.Create(console),
             BenchCommand.MeasureCommand(console),
         };
-        ParseResult parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        return root.Parse(args);
+    }
+
+    /// <summary>
+    /// A parse error as the user would say it. System.CommandLine reports a value it cannot convert
+    /// with the .NET type ("as expected type 'System.Nullable`1[System.Int64]'"); this says what
+    /// the option wants instead: "--seed needs an integer, got 'foo'".
+    /// </summary>
+    public static string InUserWords(ParseError error)
+    {
+        string message = error.Message;
+        if (!message.Contains("as expected type", StringComparison.Ordinal)) return message;
+        Match match = ConversionFailure().Match(message);
+        Type? type = error.SymbolResult switch
         {
-            stderr.WriteLine("error: " + parsed.Errors[0].Message + " (see --help)");
-            return ExitCodes.Usage;
-        }
-        foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
-        try
+            OptionResult o => o.Option.ValueType,
+            ArgumentResult a => a.Argument.ValueType,
+            _ => null,
+        };
+        return match.Success
+            ? $"{match.Groups["name"].Value} needs {Kind(type)}, got '{match.Groups["value"].Value}'"
+            : TypeName().Replace(message, $"as {Kind(type)}");
+    }
+
+    static string Kind(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (type is not null && type.IsArray) type = type.GetElementType();
+        return type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(uint) || type == typeof(ulong)
+            ? "an integer"
+            : type == typeof(double) || type == typeof(float) || type == typeof(decimal) ? "a number"
+            : type == typeof(bool) ? "true or false"
+            : "a valid value";
+    }
+
+    [GeneratedRegex("Cannot parse argument '(?<value>.*)' for (option|command|argument) '(?<name>[^']*)' as expected type '[^']*'")]
+    private static partial Regex ConversionFailure();
+
+    [GeneratedRegex("as expected type '[^']*'")]
+    private static partial Regex TypeName();
+
+    /// <summary>An option that takes values may not be given without one: "--set" alone is an error, not nothing.</summary>
+    public static void RequireValue(Option option, string example)
+    {
+        option.Validators.Add(result =>
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-        }
-        finally
-        {
-            foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
-        }
+            if (result.Tokens.Count == 0) result.AddError($"{option.Name} needs a value, e.g. {option.Name} {example}");
+        });
     }
 
     /// <summary>The value of <c>--kernels</c> (or <c>--kernels=…</c>) in raw arguments; pinned when absent or not valid (the parser then reports the bad value).</summary>
@@ -80,26 +139,41 @@ public static class LessonsCommandLine
         return list;
     }
 
-    /// <summary>Runs an action, turning each kind of failure into its one-line message and exit code.</summary>
-    public static int Guarded(CliConsole console, Func<int> action)
+    /// <summary>
+    /// Runs an action, turning each kind of failure into its one-line message and exit code.
+    /// <paramref name="written"/> says what the action had already written when it failed (the
+    /// figures so far, say); it is added to the line, so nothing written goes unmentioned.
+    /// </summary>
+    public static int Guarded(CliConsole console, Func<int> action, Func<string?>? written = null)
     {
         try
         {
             return action();
         }
-        catch (LessonUsageException e) { return Fail(console, e.Message, ExitCodes.Usage); }
-        catch (DeviceUnavailableException e) { return Fail(console, e.Message, ExitCodes.DeviceUnavailable); }
-        catch (TorchNativeLoadException e) { return Fail(console, e.Message, ExitCodes.DeviceUnavailable); }
-        catch (LessonDivergedException e) { return Fail(console, e.Message, ExitCodes.Diverged); }
-        catch (TypeInitializationException e) { return Fail(console, TorchNative.Diagnose(e), ExitCodes.DeviceUnavailable); }
-        catch (IOException e) { return Fail(console, e.Message, ExitCodes.Failed); }
-        catch (UnauthorizedAccessException e) { return Fail(console, e.Message, ExitCodes.Failed); }
-        catch (Exception e) { return Fail(console, $"the lesson failed: {TorchErrors.Message(e).ReplaceLineEndings(" ")}", ExitCodes.Failed); }
+        catch (Exception e)
+        {
+            var (message, code) = Describe(e);
+            string? outputs = written?.Invoke();
+            return Fail(console, outputs is null ? message : $"{message}; {outputs}", code);
+        }
     }
+
+    static (string Message, int Code) Describe(Exception e) => e switch
+    {
+        LessonUsageException => (e.Message, ExitCodes.Usage),
+        DeviceUnavailableException or TorchNativeLoadException => (e.Message, ExitCodes.DeviceUnavailable),
+        LessonDivergedException => (e.Message, ExitCodes.Diverged),
+        LessonOutOfMemoryException => (e.Message, ExitCodes.OutOfMemory),
+        OutOfMemoryException => ("not enough memory: .NET could not allocate", ExitCodes.OutOfMemory),
+        LessonInterruptedException => (e.Message, ExitCodes.Interrupted),
+        TypeInitializationException => (TorchNative.Diagnose(e), ExitCodes.DeviceUnavailable),
+        IOException or UnauthorizedAccessException => (e.Message, ExitCodes.Failed),
+        _ => ($"the lesson failed: {TorchErrors.OneLine(e)}", ExitCodes.Failed),
+    };
 
     static int Fail(CliConsole console, string message, int code)
     {
-        console.Error.WriteLine("error: " + message);
+        console.Error.WriteLine("error: " + message.ReplaceLineEndings(" "));
         return code;
     }
 }

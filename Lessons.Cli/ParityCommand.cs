@@ -16,6 +16,7 @@ public static class ParityCommand
         var json = new Option<bool>("--json") { Description = "Print the verdicts as one JSON object." };
         var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable); all by default.", Arity = ArgumentArity.ZeroOrMore };
         var expected = new Option<string?>("--expected") { Description = "The folder of expected files (default: data/expected beside the program)." };
+        LessonsCommandLine.RequireValue(only, "computational-graph");
         var command = new Command("parity", "Run every lesson and check each documented value.") { json, only, expected };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
@@ -27,7 +28,7 @@ public static class ParityCommand
             var verdicts = new List<LessonParity>();
             foreach (Lesson lesson in lessons)
                 verdicts.Add(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
-                    ParityReport.Check(lesson, new LessonSettings { Progress = progress }, folder)));
+                    ParityReport.Check(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }, folder)));
             if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
             else WriteTable(console.Out, verdicts);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;

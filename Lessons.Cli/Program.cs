@@ -2,6 +2,10 @@ namespace Lessons.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) =>
-        LessonsCommandLine.Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
+    public static int Main(string[] args)
+    {
+        bool interactive = !Console.IsErrorRedirected;
+        using var ctrlC = CtrlC.Listen(interactive);
+        return LessonsCommandLine.Run(args, Console.Out, Console.Error, interactive, ctrlC.Token);
+    }
 }

@@ -42,5 +42,15 @@ public abstract class Lesson
 
     public virtual IReadOnlyList<LessonOption> Options => [];
 
+    /// <summary>
+    /// About how many bytes a run with these option values allocates at its peak: the tensors it
+    /// holds (from the lesson's shapes), and the transcript lines and recorded numbers that grow
+    /// with its steps. Checked against the memory available before the lesson starts, so a size
+    /// that cannot fit is refused in one line instead of failing (or swapping) midway. An upper
+    /// bound in round numbers (see <see cref="MemoryEstimate"/>); 0, the default, for lessons whose
+    /// options change no size.
+    /// </summary>
+    public virtual double EstimateBytes(OptionValues options) => 0;
+
     public abstract void Run(LessonContext context);
 }

@@ -21,15 +21,18 @@ public sealed class LessonContext
     readonly List<string> transcript = [];
     readonly SortedDictionary<string, object?> results = new(StringComparer.Ordinal);
     readonly List<AutogradGraph> graphs = [];
+    readonly CancellationToken interrupt;
+    LessonProgress? lastStep;
 
     internal LessonContext(Device device, long? seed, IReadOnlyDictionary<string, object> options,
-        Action<string>? onLine, IProgress<LessonProgress>? progress)
+        Action<string>? onLine, IProgress<LessonProgress>? progress, CancellationToken interrupt = default)
     {
         Device = device;
         Seed = seed;
         this.options = options;
         this.onLine = onLine;
         this.progress = progress;
+        this.interrupt = interrupt;
     }
 
     public Device Device { get; }
@@ -66,6 +69,8 @@ public sealed class LessonContext
     /// <summary>Python's <c>print(*values)</c>; each printed line joins the transcript.</summary>
     public void Print(params object?[] values)
     {
+        // Short loops print every step without a StepScope: they stop here.
+        ThrowIfInterrupted();
         foreach (string line in Py.Print(values).Split('\n'))
         {
             transcript.Add(line);
@@ -94,8 +99,12 @@ public sealed class LessonContext
 
     public static string GraphResultName(string graphName) => "graph: " + graphName;
 
-    public void ReportProgress(string stage, long done, long total) =>
-        progress?.Report(new LessonProgress(stage, done, total));
+    public void ReportProgress(string stage, long done, long total)
+    {
+        lastStep = new LessonProgress(stage, done, total);
+        ThrowIfInterrupted();
+        progress?.Report(lastStep.Value);
+    }
 
     const int CollectEvery = 1024;
 
@@ -104,13 +113,24 @@ public sealed class LessonContext
     /// end, a progress report about every 1% of <paramref name="total"/>, and, every 1024 steps, a
     /// young-generation collection. The last keeps memory flat however long the loop runs:
     /// each step leaves a few KB of tensor wrappers behind, and left alone the .NET collector lets
-    /// that garbage grow by tens of MB before it looks.
+    /// that garbage grow by tens of MB before it looks. It is also where an interrupt (Ctrl-C)
+    /// stops the lesson: between steps, never inside libtorch.
     /// </summary>
     public DisposeScope StepScope(string stage, long step, long total)
     {
+        lastStep = new LessonProgress(stage, step, total);
+        ThrowIfInterrupted();
         if (step % Math.Max(1, total / 100) == 0) ReportProgress(stage, step, total);
         if (step > 0 && step % CollectEvery == 0) GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         return torch.NewDisposeScope();
+    }
+
+    void ThrowIfInterrupted()
+    {
+        if (!interrupt.IsCancellationRequested) return;
+        throw new LessonInterruptedException(lastStep is { } at
+            ? $"interrupted at step {at.Done} of {at.Total} ({at.Stage})"
+            : "interrupted before the lesson finished");
     }
 
     /// <summary>Stops the lesson with a clear message when a loss is no longer finite.</summary>

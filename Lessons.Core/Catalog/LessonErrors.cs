@@ -11,3 +11,9 @@ public sealed class TorchNativeLoadException(string message) : Exception(message
 
 /// <summary>Training produced NaN or infinity: the settings make it diverge. Exit code 4.</summary>
 public sealed class LessonDivergedException(string message) : Exception(message);
+
+/// <summary>The run was stopped on request (Ctrl-C) at a step boundary; the message says where. Exit code 130.</summary>
+public sealed class LessonInterruptedException(string message) : Exception(message);
+
+/// <summary>Memory ran out while the lesson ran (libtorch or .NET could not allocate); one line, exit code 5.</summary>
+public sealed class LessonOutOfMemoryException(string message) : Exception(message);

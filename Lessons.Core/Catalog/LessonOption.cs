@@ -64,7 +64,9 @@ public sealed class LessonOption<T> : LessonOption where T : notnull
 
         if (parsed is null)
         {
-            error = $"option '{Name}' needs {Article(TypeName)} {TypeName}, got '{text}'";
+            error = OutOfRange(text) is string range
+                ? $"option '{Name}' = {text}: {range}"
+                : $"option '{Name}' needs {Article(TypeName)} {TypeName}, got '{text}'";
             return false;
         }
         if (validate?.Invoke((T)parsed) is { } problem)
@@ -75,6 +77,15 @@ public sealed class LessonOption<T> : LessonOption where T : notnull
         value = parsed;
         error = "";
         return true;
+    }
+
+    // An integer too long for the option's type is not "not an integer": say the bound instead.
+    static string? OutOfRange(string text)
+    {
+        if (!System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)) return null;
+        if (typeof(T) == typeof(int)) return big > int.MaxValue ? $"must be at most {int.MaxValue}" : big < int.MinValue ? $"must be at least {int.MinValue}" : null;
+        if (typeof(T) == typeof(long)) return big > long.MaxValue ? $"must be at most {long.MaxValue}" : big < long.MinValue ? $"must be at least {long.MinValue}" : null;
+        return null;
     }
 
     static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";

@@ -26,6 +26,12 @@ public sealed record LessonSettings
     public IReadOnlyList<string> Assignments { get; init; } = [];
     public Action<string>? OnLine { get; init; }
     public IProgress<LessonProgress>? Progress { get; init; }
+
+    /// <summary>Stops the lesson at its next step (<see cref="LessonInterruptedException"/>) once cancelled: the CLI's Ctrl-C.</summary>
+    public CancellationToken Interrupt { get; init; }
+
+    /// <summary>Refuse sizes whose memory estimate exceeds what is available (on by default; off only to test libtorch's own failure).</summary>
+    public bool CheckMemory { get; init; } = true;
 }
 
 public static class LessonRunner
@@ -37,8 +43,7 @@ public static class LessonRunner
 
     public static LessonRun Run(Lesson lesson, LessonSettings settings)
     {
-        IReadOnlyDictionary<string, object> options = ParseOptions(lesson, settings.Assignments);
-        DeviceChoice choice = DeviceChoice.Parse(settings.Device);
+        var (options, choice) = Prepare(lesson, settings);
         lock (globalTorchState)
         {
             TorchNative.EnsureLoaded();
@@ -49,15 +54,121 @@ public static class LessonRunner
             torch.set_num_threads(1);
             Device device = choice.Resolve();
             long? seed = settings.Seed ?? lesson.Seed;
-            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress);
+            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt);
             using (torch.set_grad_enabled(true))
             using (NewDisposeScope())
             {
-                lesson.Run(context);
+                try
+                {
+                    lesson.Run(context);
+                }
+                catch (Exception e) when (TorchErrors.AllocationFailure(e) is string size)
+                {
+                    throw OutOfMemory(lesson, options, $"libtorch could not allocate {size}");
+                }
+                catch (OutOfMemoryException)
+                {
+                    throw OutOfMemory(lesson, options, ".NET could not allocate memory");
+                }
             }
             return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, CpuKernels.Describe()) { Graphs = context.Graphs };
         }
     }
+
+    /// <summary>
+    /// What can be checked before a lesson starts, without running it: the options, the device
+    /// (loading libtorch to resolve it), and whether the sizes fit in the memory available.
+    /// Throws the same exceptions <see cref="Run(Lesson, LessonSettings)"/> would, before any output.
+    /// Without <paramref name="resolveDevice"/> it only names the device: no libtorch, a few milliseconds.
+    /// </summary>
+    public static void Check(Lesson lesson, LessonSettings settings, bool resolveDevice = true)
+    {
+        var (_, choice) = Prepare(lesson, settings);
+        if (!resolveDevice) return;
+        lock (globalTorchState)
+        {
+            TorchNative.EnsureLoaded();
+            choice.Resolve();
+        }
+    }
+
+    static (IReadOnlyDictionary<string, object> Options, DeviceChoice Choice) Prepare(Lesson lesson, LessonSettings settings)
+    {
+        IReadOnlyDictionary<string, object> options = ParseOptions(lesson, settings.Assignments);
+        DeviceChoice choice = DeviceChoice.Parse(settings.Device);
+        if (settings.CheckMemory)
+            CheckMemory(lesson, options, AssignedNames(settings.Assignments), SystemMemory.AvailableBytes());
+        return (options, choice);
+    }
+
+    // The estimate missed (or was skipped): still one line, with what was estimated and what is free.
+    static LessonOutOfMemoryException OutOfMemory(Lesson lesson, IReadOnlyDictionary<string, object> options, string what)
+    {
+        double estimate = lesson.EstimateBytes(new OptionValues(options));
+        string estimated = estimate > 0 ? $"its estimate was {MemoryEstimate.Format(estimate)}, " : "";
+        return new LessonOutOfMemoryException(
+            $"not enough memory: {what} for lesson '{lesson.Id}' ({estimated}{MemoryEstimate.Format(SystemMemory.AvailableBytes())} is available); lower its sizes with --set");
+    }
+
+    /// <summary>
+    /// Refuses option values whose estimated allocations (<see cref="Lesson.EstimateBytes"/>) do not
+    /// fit in <paramref name="availableBytes"/> less <see cref="MemoryEstimate.Reserve"/>: a usage
+    /// error that says what would be allocated, what is available, and for each integer option the
+    /// user set, the largest value that fits with the others as set.
+    /// </summary>
+    public static void CheckMemory(Lesson lesson, IReadOnlyDictionary<string, object> options, IReadOnlyList<string> assigned, double availableBytes)
+    {
+        double budget = availableBytes - MemoryEstimate.Reserve;
+        double needed = lesson.EstimateBytes(new OptionValues(options));
+        if (needed <= budget) return;
+
+        var largest = new List<string>();
+        foreach (string name in assigned)
+        {
+            LessonOption option = lesson.Options.First(o => o.Name == name);
+            if (LargestThatFits(lesson, options, option, budget) is long fits) largest.Add($"{name}={fits}");
+        }
+        string with = assigned.Count == 0
+            ? "with its default options"
+            : "with " + string.Join(" ", assigned.Select(name => $"{name}={LessonOption.Format(options[name])}"));
+        string advice = largest.Count switch
+        {
+            0 when assigned.Count == 0 => "this machine has too little memory for it",
+            0 => "lower its sizes",
+            1 => $"the largest {largest[0].Replace("=", " that fits is ", StringComparison.Ordinal)}",
+            _ => "the largest values that fit, each with the others as set: " + string.Join(", ", largest),
+        };
+        throw new LessonUsageException(
+            $"lesson '{lesson.Id}' {with} would allocate about {MemoryEstimate.Format(needed)}, but {MemoryEstimate.Format(availableBytes)} is available; {advice}");
+    }
+
+    // Binary search over [1, current value]: every estimate grows with each size, so the values
+    // that fit are a prefix. Null when even 1 does not fit, or the largest that fits is not valid.
+    static long? LargestThatFits(Lesson lesson, IReadOnlyDictionary<string, object> options, LessonOption option, double budget)
+    {
+        object value = options[option.Name];
+        if (value is not (int or long)) return null;
+        long current = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+        var trial = new Dictionary<string, object>(options);
+        bool Fits(long candidate)
+        {
+            trial[option.Name] = value is int ? (object)(int)candidate : candidate;
+            return lesson.EstimateBytes(new OptionValues(trial)) <= budget;
+        }
+        if (current <= 1 || !Fits(1)) return null;
+        long low = 1, high = current; // Fits(low), !Fits(high)
+        while (high - low > 1)
+        {
+            long middle = low + (high - low) / 2;
+            if (Fits(middle)) low = middle;
+            else high = middle;
+        }
+        return option.TryParse(low.ToString(System.Globalization.CultureInfo.InvariantCulture), out _, out _) ? low : null;
+    }
+
+    /// <summary>The option names of <c>name=value</c> assignments, each once, in the order given.</summary>
+    static IReadOnlyList<string> AssignedNames(IEnumerable<string> assignments) =>
+        assignments.Select(a => a[..Math.Max(0, a.IndexOf('='))].Trim()).Where(n => n.Length > 0).Distinct().ToList();
 
     /// <summary>Parses <c>name=value</c> assignments against the lesson's options; every error names the option.</summary>
     public static IReadOnlyDictionary<string, object> ParseOptions(Lesson lesson, IEnumerable<string> assignments)

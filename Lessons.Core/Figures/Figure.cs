@@ -37,21 +37,30 @@ public static class FigureCatalog
 /// <summary>Writes a run's figures as PNG files.</summary>
 public static class FigureWriter
 {
-    /// <summary>Draws every figure of the run's lesson into <paramref name="directory"/>; returns the files written.</summary>
-    public static IReadOnlyList<string> Write(LessonRun run, string directory, bool onlyDocs = false)
+    /// <summary>
+    /// Draws every figure of the run's lesson into <paramref name="directory"/>; returns the files
+    /// written. Each file is written whole (<see cref="AtomicFile"/>) and reported to
+    /// <paramref name="written"/> as soon as it is there, so a failure or an interrupt midway
+    /// leaves the figures already written and the caller knows which.
+    /// </summary>
+    public static IReadOnlyList<string> Write(LessonRun run, string directory, bool onlyDocs = false,
+        Action<string>? written = null, CancellationToken interrupt = default)
     {
         LessonFigures? figures = FigureCatalog.For(run.Lesson.Id);
         if (figures is null) return [];
         Directory.CreateDirectory(directory);
-        var written = new List<string>();
+        var paths = new List<string>();
         foreach (Figure figure in figures.Draw(run).Where(f => f.InDocs || !onlyDocs))
         {
+            if (interrupt.IsCancellationRequested)
+                throw new LessonInterruptedException($"interrupted while writing the figures of '{run.Lesson.Id}'");
             var plot = new Plot();
             figure.Draw(plot);
             string path = Path.Combine(directory, figure.Name + ".png");
-            plot.SavePng(path, figure.Width, figure.Height);
-            written.Add(path);
+            AtomicFile.WriteAllBytes(path, plot.GetImageBytes(figure.Width, figure.Height, ImageFormat.Png));
+            paths.Add(path);
+            written?.Invoke(path);
         }
-        return written;
+        return paths;
     }
 }

@@ -39,6 +39,21 @@ public sealed class CurveFitNet : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Points, Hidden, LearningRate, Steps, LogEvery];
 
+    /// <summary>
+    /// The data (x, y and the noise: five points-long tensors), the net's 3·n_hidden + 1
+    /// parameters with their gradients, one step's points×n_hidden activations and gradients (about
+    /// five); recorded: a loss per step, and per logged step a line and the whole prediction.
+    /// </summary>
+    public override double EstimateBytes(OptionValues options)
+    {
+        double points = options.Get(Points), hidden = options.Get(Hidden), steps = options.Get(Steps);
+        double logged = Math.Floor(steps / options.Get(LogEvery)) + 1;
+        return MemoryEstimate.Float32 * (10 * points + 2 * (3 * hidden + 1) + 5 * points * hidden)
+            + steps * MemoryEstimate.RecordedNumber
+            + logged * (MemoryEstimate.PrintedLine + points * MemoryEstimate.RecordedNumber)
+            + 2 * points * MemoryEstimate.RecordedNumber;
+    }
+
     /// <summary>The tutorial's Net: a hidden Linear layer with ReLU, then a Linear prediction layer.</summary>
     public sealed class Net : nn.Module<Tensor, Tensor>
     {

@@ -29,6 +29,10 @@ public sealed class LinearRegressionManual : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Epochs, LearningRate];
 
+    // Three points: only the two recorded numbers of each epoch (cost, w) grow.
+    public override double EstimateBytes(OptionValues options) =>
+        2.0 * options.Get(Epochs) * MemoryEstimate.RecordedNumber;
+
     public override void Run(LessonContext context)
     {
         int epochs = context.Get(Epochs);
@@ -43,7 +47,7 @@ public sealed class LinearRegressionManual : Lesson
 
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            using var step = torch.NewDisposeScope();
+            using var step = context.StepScope("training", epoch, epochs);
             var yhat = xData * w;
             double loss = (yhat - yData).pow(2).mean().item<double>();
             context.EnsureFinite(loss, "loss", epoch, "lower lr");

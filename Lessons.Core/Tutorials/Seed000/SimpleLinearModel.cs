@@ -35,6 +35,10 @@ public sealed class SimpleLinearModel : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [LearningRate, Epochs];
 
+    // Three points: only the transcript line and the two recorded numbers of each epoch grow.
+    public override double EstimateBytes(OptionValues options) =>
+        options.Get(Epochs) * (MemoryEstimate.PrintedLine + 2 * MemoryEstimate.RecordedNumber);
+
     /// <summary>The tutorial's Model: one Linear layer without bias.</summary>
     public sealed class Model : nn.Module<Tensor, Tensor>
     {

@@ -31,6 +31,8 @@ public sealed class TwoLayerAutograd : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
+
     public override void Run(LessonContext context)
     {
         TwoLayerSettings s = TwoLayerNet.Read(context);

@@ -32,6 +32,9 @@ public sealed class TwoLayerManual : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
+    // numpy's float64 throughout.
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float64);
+
     /// <summary>One forward and hand-written backward pass: the loss and the weights' gradients.</summary>
     public sealed record HandPass(Tensor Loss, Tensor GradW1, Tensor GradW2);
 

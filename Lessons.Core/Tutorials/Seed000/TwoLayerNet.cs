@@ -26,6 +26,23 @@ public static class TwoLayerNet
         context.Get(BatchSize), context.Get(InputSize), context.Get(HiddenSize), context.Get(OutputSize),
         context.Get(LearningRate), context.Get(Steps));
 
+    /// <summary>
+    /// The memory of the two-layer lessons: x (N×D_in) and y (N×D_out); w1 (D_in×H) and w2
+    /// (H×D_out), each with its gradient and its lr-scaled copy; one step's activations and their
+    /// gradients, about five N×H and five N×D_out (freed at the step's end); and a transcript line
+    /// and a recorded loss per step. <paramref name="extraInputBytes"/> adds per element of x and y
+    /// for a second copy (static-graph feeds float64 data into float32 placeholders).
+    /// </summary>
+    public static double EstimateBytes(OptionValues options, double elementBytes, double extraInputBytes = 0)
+    {
+        double n = options.Get(BatchSize), dIn = options.Get(InputSize), h = options.Get(HiddenSize), dOut = options.Get(OutputSize);
+        double data = n * dIn + n * dOut;
+        double weights = 3 * (dIn * h + h * dOut);
+        double step = 5 * n * h + 5 * n * dOut;
+        return elementBytes * (data + weights + step) + extraInputBytes * data
+            + options.Get(Steps) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
+    }
+
     /// <summary>Orders of magnitude the loss fell from its first to its last value (log10 of their ratio).</summary>
     public static double OrdersFallen(IReadOnlyList<double> losses) => Math.Log10(losses[0] / losses[^1]);
 }

@@ -49,6 +49,19 @@ public sealed class WeightInit : Lesson
     public override IReadOnlyList<LessonOption> Options => [Layers, Width, Batch, SmallScale, Steps, LearningRate];
 
     /// <summary>
+    /// x (batch×width), then in each deep stack (freed after it) every layer's width×width weights
+    /// and their scaled copy, and two batch×width activations; per stack a printed line and a
+    /// recorded number per layer. The 2-4-1 net is a few KB whatever its steps.
+    /// </summary>
+    public override double EstimateBytes(OptionValues options)
+    {
+        double layers = options.Get(Layers), width = options.Get(Width), batch = options.Get(Batch);
+        const int stacks = 8; // tanh and relu, four initialisations each
+        return MemoryEstimate.Float32 * (batch * width + layers * (2 * width * width + 2 * batch * width))
+            + stacks * layers * (MemoryEstimate.RecordedNumber + 20);
+    }
+
+    /// <summary>
     /// The initialisations: a name and the weight matrix (fan_in × fan_out) it draws, on the CPU
     /// generator (the same draws on any device) and then moved to the device.
     /// </summary>

@@ -24,6 +24,10 @@ public sealed class GradAccumulation : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Iterations];
 
+    // Two loops, each printing w.grad and recording one number per iteration.
+    public override double EstimateBytes(OptionValues options) =>
+        2.0 * options.Get(Iterations) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
+
     public override void Run(LessonContext context)
     {
         int iterations = context.Get(Iterations);

@@ -46,6 +46,23 @@ public sealed class LogisticRegression : Lesson
     public override IReadOnlyList<LessonOption> Options =>
         [SampleNums, MeanValue, Bias, LearningRate, Momentum, Iterations, LogEvery, StopAccuracy];
 
+    /// <summary>
+    /// The data, drawn on the CPU: for each class ones, std, mean·ones, the normal draw and its
+    /// shift (sample_nums×2 each), the labels, and train_x, train_y: about 24·sample_nums floats;
+    /// each iteration about 20·sample_nums more (prediction, BCE and its gradient, the accuracy
+    /// mask). Managed: every point recorded as an [x, y] list (about 8 recorded numbers' worth with
+    /// its JSON), a loss per iteration (the worst case: no early stop), three lines per log.
+    /// </summary>
+    public override double EstimateBytes(OptionValues options)
+    {
+        double samples = options.Get(SampleNums), iterations = options.Get(Iterations);
+        double logged = Math.Floor(iterations / options.Get(LogEvery)) + 1;
+        return MemoryEstimate.Float32 * 44 * samples
+            + 2 * samples * 8 * MemoryEstimate.RecordedNumber
+            + iterations * MemoryEstimate.RecordedNumber
+            + logged * (3 * MemoryEstimate.PrintedLine + 6 * MemoryEstimate.RecordedNumber);
+    }
+
     /// <summary>The tutorial's LR module: features = Linear(2, 1), then a sigmoid.</summary>
     sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
     {

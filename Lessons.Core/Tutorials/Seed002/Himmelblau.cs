@@ -64,6 +64,20 @@ public sealed class Himmelblau : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [LearningRate, Steps, LogEvery, Starts, Batched];
 
+    /// <summary>
+    /// Per start: the trajectory, a point every 100 steps (a float32 tensor, then recorded as [x, y]
+    /// lists, about 6 recorded numbers' worth a point), and per logged step a line and four
+    /// numbers. The surface (120×120 float64, recorded) is fixed; a step's tensors are freed.
+    /// </summary>
+    public override double EstimateBytes(OptionValues options)
+    {
+        double steps = options.Get(Steps), starts = ParseStarts(options.Get(Starts))?.Count ?? 1;
+        double traced = Math.Floor(steps / TraceEvery) + 1, logged = Math.Floor(steps / options.Get(LogEvery)) + 1;
+        return starts * traced * (2 * MemoryEstimate.Float32 + 6 * MemoryEstimate.RecordedNumber)
+            + starts * logged * (MemoryEstimate.PrintedLine + 4 * MemoryEstimate.RecordedNumber)
+            + 120 * 120 * (3 * MemoryEstimate.Float64 + MemoryEstimate.RecordedNumber);
+    }
+
     public override void Run(LessonContext context)
     {
         double lr = context.Get(LearningRate);

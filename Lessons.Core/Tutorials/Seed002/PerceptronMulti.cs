@@ -32,6 +32,15 @@ public sealed class PerceptronMulti : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Features, Outputs];
 
+    // w, w.grad and the hand-derived gradient (outputs×features) with their temporaries (about 6),
+    // each recorded, and printing copies two of them out (8 bytes an element); x is features long.
+    public override double EstimateBytes(OptionValues options)
+    {
+        double features = options.Get(Features), matrix = features * options.Get(Outputs);
+        return matrix * (6 * MemoryEstimate.Float32 + 3 * MemoryEstimate.RecordedNumber + 2 * MemoryEstimate.Float64)
+            + features * (2 * MemoryEstimate.Float32 + MemoryEstimate.RecordedNumber);
+    }
+
     public override void Run(LessonContext context)
     {
         int features = context.Get(Features);

@@ -33,6 +33,11 @@ public sealed class PerceptronSingle : Lesson
 
     public override IReadOnlyList<LessonOption> Options => [Features];
 
+    // x, w, w.grad and the hand-derived gradient, their temporaries (about 8 features-long float
+    // tensors), each recorded (4 numbers a feature), and printing copies a tensor out (8 bytes each).
+    public override double EstimateBytes(OptionValues options) =>
+        options.Get(Features) * (8 * MemoryEstimate.Float32 + 4 * MemoryEstimate.RecordedNumber + 2 * MemoryEstimate.Float64);
+
     public override void Run(LessonContext context)
     {
         int features = context.Get(Features);

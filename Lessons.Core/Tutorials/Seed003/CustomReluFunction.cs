@@ -37,6 +37,8 @@ public sealed class CustomReluFunction : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
+
     /// <summary>ReLU with a hand-written backward.</summary>
     public sealed class MyReLU : torch.autograd.SingleTensorFunction<MyReLU>
     {

@@ -43,6 +43,10 @@ public sealed class StaticGraph : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
+    // float32 weights and placeholders, and the float64 arrays numpy drew x and y into.
+    public override double EstimateBytes(OptionValues options) =>
+        TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32, extraInputBytes: MemoryEstimate.Float64);
+
     /// <summary>
     /// The whole TensorFlow graph as one TorchScript function. TensorFlow's variables are the
     /// tensors w1 and w2 passed in, updated in place by the graph as assign does.

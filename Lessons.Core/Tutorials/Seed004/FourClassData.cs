@@ -26,6 +26,18 @@ public sealed record FourClassData(Tensor X, Tensor Labels, Tensor OneHot)
     public static IReadOnlyList<LessonOption> Options => [PointsPerClass, Spread];
 
     /// <summary>
+    /// The data's memory for n points a cluster: the four clusters' draws, scaled and shifted (36n
+    /// floats), the stacked and shuffled points and labels (32n), the randperm and the labels as
+    /// int64 (8n), the one-hot made through int64 (16n int64, 16n float), and the points and labels
+    /// recorded for the plots (12n numbers).
+    /// </summary>
+    public static double EstimateBytes(OptionValues options)
+    {
+        double n = options.Get(PointsPerClass);
+        return n * (84 * MemoryEstimate.Float32 + 24 * MemoryEstimate.Int64 + 12 * MemoryEstimate.RecordedNumber);
+    }
+
+    /// <summary>
     /// <c>torch.manual_seed(0)</c> then the tutorial's draws, in its order: the cluster of label 0
     /// (x1, y1, l1), then labels 1 (x3, y3, l3), 2 (x4, y4, l4) and 3 (x2, y2, l2); the labels are
     /// drawn too (randn · 0 + k), so those draws must happen. The clusters are then stacked in the

@@ -28,6 +28,10 @@ public sealed class FourClassDataLesson : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassData.Options;
 
+    // The data, and its one-hot Y recorded too (16 numbers a cluster point).
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassData.EstimateBytes(options) + 16.0 * options.Get(FourClassData.PointsPerClass) * MemoryEstimate.RecordedNumber;
+
     public override void Run(LessonContext context)
     {
         var data = FourClassData.Build(context);

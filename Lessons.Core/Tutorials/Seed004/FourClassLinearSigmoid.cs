@@ -30,6 +30,9 @@ public sealed class FourClassLinearSigmoid : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => [.. FourClassTraining.Options, Topology.Option];
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, Topology.Parse(options.Get(Topology.Option)));
+
     public override void Run(LessonContext context)
     {
         var data = FourClassData.Build(context);

@@ -28,6 +28,9 @@ public sealed class FourClassModule : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+
     /// <summary>In[13]: three bias-augmented weight matrices and a sigmoid after each layer.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
     {

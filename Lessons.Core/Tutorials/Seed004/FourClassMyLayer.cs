@@ -34,6 +34,9 @@ public sealed class FourClassMyLayer : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+
     /// <summary>In[21]: three MyLayers and a softmax over the classes.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
     {

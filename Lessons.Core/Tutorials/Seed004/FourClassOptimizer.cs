@@ -26,6 +26,9 @@ public sealed class FourClassOptimizer : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+
     public override void Run(LessonContext context)
     {
         var data = FourClassData.Build(context);

@@ -30,6 +30,9 @@ public sealed class FourClassSequential : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => [.. FourClassTraining.Options, Topology.Option];
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, Topology.Parse(options.Get(Topology.Option)));
+
     /// <summary>In[22]: one MyLayer per pair of consecutive sizes, in a Sequential.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
     {

@@ -31,6 +31,10 @@ public sealed class FourClassSequentialOnly : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => [.. FourClassData.Options, Topology.Option];
 
+    // No training: the data, the net and one forward pass (what a stage costs at zero iterations).
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, Topology.Parse(options.Get(Topology.Option)), iterations: 0);
+
     public override void Run(LessonContext context)
     {
         var data = FourClassData.Build(context);

@@ -21,6 +21,40 @@ public static class FourClassTraining
     /// <summary>The options of a training stage: the data's, then alpha and iterations.</summary>
     public static IReadOnlyList<LessonOption> Options => [.. FourClassData.Options, Alpha, Iterations];
 
+    /// <summary>The 2-3-3-4 network of every stage without a topology option.</summary>
+    public static readonly IReadOnlyList<int> TutorialLayers = [2, 3, 3, 4];
+
+    /// <summary>
+    /// The memory of a stage that builds the data and a net with these layer sizes and trains it
+    /// for <paramref name="iterations"/>: the data's (<see cref="FourClassData.EstimateBytes"/>); the
+    /// (inputs + 1)×outputs weights of each layer, with their draw, gradient and copies, recorded
+    /// before and after training; one step's activations on the 4n points, kept for backward (per
+    /// layer the input with its ones column, the product and the sigmoid), the largest layer's
+    /// gradients once more, and the loss's temporaries (ten [4n, 4]); the forward pass over the
+    /// 121² decision-region grid, recorded; and a recorded loss per iteration.
+    /// </summary>
+    public static double EstimateBytes(OptionValues options, IReadOnlyList<int> layers, double iterations)
+    {
+        double points = 4.0 * options.Get(FourClassData.PointsPerClass), grid = RegionGrid * RegionGrid;
+        double weights = 0, activations = 0, widest = 0;
+        for (int i = 0; i + 1 < layers.Count; i++)
+        {
+            double inputs = layers[i] + 1, outputs = layers[i + 1];
+            weights += inputs * outputs;
+            activations += inputs + 2 * outputs;
+            widest = Math.Max(widest, inputs + 2 * outputs);
+        }
+        return FourClassData.EstimateBytes(options)
+            + weights * (4 * MemoryEstimate.Float32 + 2 * MemoryEstimate.RecordedNumber)
+            + MemoryEstimate.Float32 * ((points + grid) * (activations + widest) + 10 * points * FourClassData.Classes)
+            + grid * MemoryEstimate.RecordedNumber
+            + iterations * MemoryEstimate.RecordedNumber;
+    }
+
+    /// <summary>The estimate of a training stage: its options' data, the given layers, its iterations.</summary>
+    public static double EstimateBytes(OptionValues options, IReadOnlyList<int> layers) =>
+        EstimateBytes(options, layers, options.Get(Iterations));
+
     /// <summary>
     /// In[6]: binary cross-entropy of every output against the one-hot target, summed over
     /// outputs and points and divided by the number of points E (not by E·K as BCELoss would).

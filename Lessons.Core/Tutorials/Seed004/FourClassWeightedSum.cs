@@ -28,6 +28,9 @@ public sealed class FourClassWeightedSum : Lesson
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+
     /// <summary>In[17]: the weighted sum [X 1]·W, with W of shape [N_in + 1, N_out].</summary>
     sealed class WeightedSum : nn.Module<Tensor, Tensor>
     {
