@@ -15,8 +15,13 @@ namespace Lessons.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    // The targets of the performance issue, on the project's machine kind (2 cores).
-    const double HimmelblauSeconds = 3.0, FourClassSeconds = 8.0, SmallLessonProcessSeconds = 0.6, PeakMegabytes = 300, FlatPercent = 5;
+    // The targets of the performance issues, on the project's machine kind (2 cores).
+    const double HimmelblauSeconds = 3.0, SmallLessonProcessSeconds = 0.6, PeakMegabytes = 300, FlatPercent = 5, DotnetRunSeconds = 1.8;
+
+    // The four-class chapter as one command: at most half of PyTorch 1.13's wall time for the tutorial's
+    // Python, 22.3 s measured side by side on a 2-core machine of this kind (the issue's table; PyTorch
+    // cannot be installed here, so the reference is that measurement, not a run of this bench).
+    const double PyTorchChapterSeconds = 22.3, ChapterShareOfPyTorch = 0.5;
     static readonly string[] SmallLessons = ["simple-grad", "computational-graph"];
 
     public static Command Create(CliConsole console)
@@ -46,7 +51,7 @@ public static class BenchCommand
                 double peak = Benchmark.PeakResident(lesson.Id, []);
                 results.Add(new LessonBenchmark(lesson.Id, inProcess, pinned, native, peak, allocated));
             }
-            var targets = Targets(results, lessons);
+            var targets = Targets(results, lessons, count);
             string table = Markdown(results, targets);
             console.Out.Write(table);
 
@@ -75,7 +80,7 @@ public static class BenchCommand
         return command;
     }
 
-    static List<BenchTarget> Targets(List<LessonBenchmark> results, List<Lesson> lessons)
+    static List<BenchTarget> Targets(List<LessonBenchmark> results, List<Lesson> lessons, int runs)
     {
         var targets = new List<BenchTarget>();
         LessonBenchmark? himmelblau = results.FirstOrDefault(r => r.Lesson == "himmelblau");
@@ -83,11 +88,25 @@ public static class BenchCommand
             ? new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", "not measured", null)
             : new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", Seconds(himmelblau.InProcessMedianSeconds), himmelblau.InProcessMedianSeconds <= HimmelblauSeconds));
 
-        var fourClass = results.Where(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)).ToList();
-        double fourClassTotal = fourClass.Sum(r => r.InProcessMedianSeconds);
-        targets.Add(fourClass.Count == 0
-            ? new("four-class chapter, all stages, in-process", $"<= {FourClassSeconds} s", "not measured", null)
-            : new("four-class chapter, all stages, in-process", $"<= {FourClassSeconds} s", Seconds(fourClassTotal), fourClassTotal <= FourClassSeconds));
+        const string chapter = "four-class chapter as one command (`lesson 'four-class-*'`)";
+        string chapterLimit = $"<= {ChapterShareOfPyTorch} x PyTorch's {PyTorchChapterSeconds} s = {ChapterShareOfPyTorch * PyTorchChapterSeconds:F2} s";
+        if (!results.Any(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)))
+            targets.Add(new(chapter, chapterLimit, "not measured", null));
+        else
+        {
+            var (oneCommand, workers) = Benchmark.Chapter("four-class-*", runs);
+            double inProcess = results.Where(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)).Sum(r => r.InProcessMedianSeconds);
+            targets.Add(new(chapter, chapterLimit,
+                $"{Seconds(oneCommand)} ({workers} processes at a time; the stages one after another in one process: {Seconds(inProcess)})",
+                oneCommand <= ChapterShareOfPyTorch * PyTorchChapterSeconds));
+        }
+        const string dotnetRun = "`dotnet run --project Lessons.Cli -- lesson simple-grad`, build up to date";
+        if (!results.Any(r => r.Lesson == "simple-grad"))
+            targets.Add(new(dotnetRun, $"<= {DotnetRunSeconds} s", "not measured", null));
+        else
+            targets.Add(Benchmark.DotnetRun("simple-grad", runs) is double run
+                ? new(dotnetRun, $"<= {DotnetRunSeconds} s", Seconds(run), run <= DotnetRunSeconds)
+                : new(dotnetRun, $"<= {DotnetRunSeconds} s", "not measured (no Lessons.sln above the program)", null));
 
         foreach (string small in SmallLessons)
         {

@@ -53,6 +53,49 @@ public static class Benchmark
         return (Median(pinned), Median(native));
     }
 
+    /// <summary>
+    /// Median wall time of <c>lesson &lt;pattern&gt; --quiet</c> as one command (the lessons it names run
+    /// in parallel processes), and how many ran at a time.
+    /// </summary>
+    public static (double Seconds, int Workers) Chapter(string pattern, int runs)
+    {
+        int workers = LessonBatch.DefaultJobs(LessonCatalog.Select([pattern]).Count);
+        var times = Enumerable.Range(0, runs).Select(_ => RunSelf(["lesson", pattern, "--quiet"]).Seconds).ToList();
+        return (Median(times), workers);
+    }
+
+    /// <summary>
+    /// Median wall time of the README's own command, <c>dotnet run --project Lessons.Cli -- lesson &lt;id&gt;</c>,
+    /// on an up-to-date build (one untimed run first brings it up to date); null where the sources are not above the program.
+    /// </summary>
+    public static double? DotnetRun(string lessonId, int runs)
+    {
+        string? root = RepositoryRoot();
+        if (root is null) return null;
+        string[] args = ["run", "--project", Path.Combine(root, "Lessons.Cli"), "--", "lesson", lessonId, "--quiet"];
+        double Once()
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
+            foreach (string arg in args) start.ArgumentList.Add(arg);
+            var clock = Stopwatch.StartNew();
+            using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+            Task<string> error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException($"'dotnet {string.Join(' ', args)}' exited {process.ExitCode}: {error.Result.Trim()}");
+            return clock.Elapsed.TotalSeconds;
+        }
+        Once();
+        return Median(Enumerable.Range(0, runs).Select(_ => Once()).ToList());
+    }
+
+    static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Lessons.sln"))) return dir.FullName;
+        return null;
+    }
+
     /// <summary>Peak resident memory (MB) of a fresh process that runs the lesson once.</summary>
     public static double PeakResident(string lessonId, IReadOnlyList<string> assignments)
     {
@@ -75,27 +118,13 @@ public static class Benchmark
 
     static (double Seconds, string Output) RunSelf(IReadOnlyList<string> args)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string appHost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "lessons.exe" : "lessons");
-        if (File.Exists(appHost)) start.FileName = appHost;
-        else
-        {
-            start.FileName = Environment.ProcessPath ?? "dotnet";
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lessons.dll"));
-        }
-        foreach (string a in args) start.ArgumentList.Add(a);
-        var clock = Stopwatch.StartNew();
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
+        ChildResult run = SelfProcess.Run(args);
         // Ctrl-C reaches the whole process group: the child stopped as the bench should.
-        if (process.ExitCode == ExitCodes.Interrupted)
+        if (run.ExitCode == ExitCodes.Interrupted)
             throw new LessonInterruptedException($"interrupted while measuring '{string.Join(' ', args)}'");
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {process.ExitCode}: {error.Result.Trim()}");
-        return (seconds, output);
+        if (run.ExitCode != 0)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {run.ExitCode}: {run.Err.Trim()}");
+        return (run.Seconds, run.Out);
     }
 
     public static double Median(IReadOnlyList<double> values)

@@ -5,12 +5,19 @@ using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
 
-/// <summary><c>lesson &lt;id&gt;</c>: runs one lesson and prints its transcript (or JSON).</summary>
+/// <summary>
+/// <c>lesson &lt;id&gt;...</c>: runs a lesson and prints its transcript (or JSON). Several ids or
+/// patterns (<c>'four-class-*'</c>) run several lessons, each in its own process (see <see cref="LessonBatch"/>).
+/// </summary>
 public static class LessonCommand
 {
     public static Command Create(CliConsole console)
     {
-        var id = new Argument<string>("id") { Description = "The lesson's id (see 'list')." };
+        var id = new Argument<string[]>("id")
+        {
+            Description = "The lesson's id (see 'list'); several ids or shell-style patterns ('four-class-*') run several lessons.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var device = new Option<string>("--device")
         {
             Description = "Where to run: cpu, cuda or cuda:N.",
@@ -44,13 +51,27 @@ public static class LessonCommand
             Description = "Write the tutorial's figures as PNG files into this folder (created if missing), and the autograd graph as <id>-graph.dot/.svg/.png.",
         };
         var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees." };
-
-        var command = new Command("lesson", "Run one lesson and print what the tutorial prints.")
+        var jobs = new Option<int?>("--jobs")
         {
-            id, device, seed, set, json, quiet, explain, plots, graph,
+            Description = "With several lessons: how many run at once, each in its own process (default: one per core, as memory allows).",
+        };
+        jobs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
+        });
+
+        var command = new Command("lesson", "Run lessons and print what the tutorial prints.")
+        {
+            id, device, seed, set, json, quiet, explain, plots, graph, jobs,
         };
         command.SetAction(parsed =>
         {
+            if (IsBatch(parsed.GetValue(id)!))
+                return LessonsCommandLine.Guarded(console, () =>
+                {
+                    BatchInvocation batch = ValidateBatch(parsed);
+                    return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
+                });
             var figures = new List<string>();
             string? folder = null;
             return LessonsCommandLine.Guarded(console, () =>
@@ -101,7 +122,7 @@ public static class LessonCommand
     /// </summary>
     public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
     {
-        Lesson lesson = LessonCatalog.Get(parsed.GetValue<string>("id")!);
+        Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
         var settings = new LessonSettings
         {
             Device = parsed.GetValue<string>("--device") ?? "cpu",
@@ -117,6 +138,62 @@ public static class LessonCommand
         LessonRunner.Check(lesson, settings);
         return new LessonInvocation(lesson, settings, folder,
             parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"));
+    }
+
+    // Several ids, or a pattern (which may match one lesson or many): the batch path, whose output is the same per lesson.
+    static bool IsBatch(string[] ids) => ids.Length > 1 || ids[0].IndexOfAny(['*', '?', '[']) >= 0;
+
+    /// <summary>Everything <c>lesson</c> checks before it runs anything, for one lesson or several; throws the error it would print.</summary>
+    public static void CheckInput(ParseResult parsed, CliConsole console)
+    {
+        if (IsBatch(parsed.GetValue<string[]>("id")!)) ValidateBatch(parsed);
+        else Validate(parsed, console);
+    }
+
+    /// <summary>Several lessons, checked: each child's arguments, and how many run at once.</summary>
+    public sealed record BatchInvocation(IReadOnlyList<(Lesson Lesson, IReadOnlyList<string> Args)> Children, int Jobs, bool Json, bool Quiet);
+
+    /// <summary>
+    /// Several lessons: every one is checked first (ids, patterns, options, sizes, the --plots folder,
+    /// the device), then each runs as <c>lesson &lt;id&gt;</c> in a child process with the same options.
+    /// Each <c>--set</c> applies to the lessons that have that option; one that none has is an error.
+    /// </summary>
+    static BatchInvocation ValidateBatch(ParseResult parsed)
+    {
+        IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
+        string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
+        foreach (string assignment in assignments)
+        {
+            string name = assignment.Split('=', 2)[0].Trim();
+            if (!lessons.Any(l => l.Options.Any(o => o.Name == name)))
+                throw new LessonUsageException($"none of the {lessons.Count} lessons has an option '{name}'");
+        }
+        var common = new List<string> { "--device", parsed.GetValue<string>("--device") ?? "cpu" };
+        if (parsed.GetValue<long?>("--seed") is long seed) common.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+        foreach (string flag in new[] { "--json", "--quiet", "--explain", "--graph" })
+            if (parsed.GetValue<bool>(flag)) common.Add(flag);
+        string? folder = parsed.GetValue<string?>("--plots");
+        if (folder is not null)
+        {
+            OutputPaths.WritableFolder("--plots", folder);
+            common.AddRange(["--plots", folder]);
+        }
+        common.AddRange(["--kernels", Core.Torch.CpuKernels.Name(Core.Torch.CpuKernels.Chosen ?? Core.Torch.KernelChoice.Pinned)]);
+
+        var children = new List<(Lesson, IReadOnlyList<string>)>();
+        foreach (Lesson lesson in lessons)
+        {
+            string[] own = assignments.Where(a => lesson.Options.Any(o => o.Name == a.Split('=', 2)[0].Trim())).ToArray();
+            var settings = new LessonSettings { Device = common[1], Seed = parsed.GetValue<long?>("--seed"), Assignments = own };
+            LessonRunner.Check(lesson, settings, resolveDevice: false);
+            var args = new List<string> { "lesson", lesson.Id };
+            foreach (string assignment in own) args.AddRange(["--set", assignment]);
+            args.AddRange(common);
+            children.Add((lesson, args));
+        }
+        LessonRunner.Check(lessons[0], new LessonSettings { Device = common[1] }); // the device, once
+        int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
+        return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
     }
 
     /// <summary>What <c>--graph</c> prints: each recorded graph as a tree, or why there is none.</summary>

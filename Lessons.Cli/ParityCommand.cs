@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lessons.Core.Catalog;
 using Lessons.Core.Parity;
+using Lessons.Core.Torch;
 
 namespace Lessons.Cli;
 
@@ -18,17 +20,24 @@ public static class ParityCommand
         var expected = new Option<string?>("--expected") { Description = "The folder of expected files (default: data/expected beside the program)." };
         LessonsCommandLine.RequireValue(only, "computational-graph");
         var command = new Command("parity", "Run every lesson and check each documented value.") { json, only, expected };
+        var jobs = new Option<int?>("--jobs") { Description = "How many lessons run at once, each in its own process (default: one per core, as memory allows)." };
+        jobs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
+        });
+        command.Add(jobs);
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
             string[] chosen = parsed.GetValue(only) ?? [];
-            var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : chosen.Select(LessonCatalog.Get).ToList();
+            var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : LessonCatalog.Select(chosen).ToList();
             string? folder = parsed.GetValue(expected);
             if (folder is not null && !Directory.Exists(folder))
                 throw new LessonUsageException($"--expected: no folder '{folder}'");
-            var verdicts = new List<LessonParity>();
-            foreach (Lesson lesson in lessons)
-                verdicts.Add(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
-                    ParityReport.Check(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }, folder)));
+            int workers = Math.Min(parsed.GetValue(jobs) ?? LessonBatch.DefaultJobs(lessons.Count), lessons.Count);
+            List<ParityVerdict> verdicts = workers > 1
+                ? InChildren(console, lessons, folder, workers)
+                : lessons.Select(lesson => ParityVerdict.From(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
+                    ParityReport.Check(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }, folder)))).ToList();
             if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
             else WriteTable(console.Out, verdicts);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
@@ -36,21 +45,56 @@ public static class ParityCommand
         return command;
     }
 
-    static void WriteTable(TextWriter output, List<LessonParity> verdicts)
+    /// <summary>
+    /// The same check, each lesson in a process of its own, several at a time (libtorch's generator
+    /// is process-global); the verdicts come back as the child's JSON, in catalogue order.
+    /// </summary>
+    static List<ParityVerdict> InChildren(CliConsole console, List<Lesson> lessons, string? folder, int workers)
+    {
+        string kernels = CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned);
+        using var slots = new SemaphoreSlim(workers);
+        var runs = lessons.Select(lesson => Task.Run(async () =>
+        {
+            await slots.WaitAsync(CancellationToken.None);
+            try
+            {
+                var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id, "--kernels", kernels };
+                if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
+                return await SelfProcess.RunAsync(args, console.Interrupt);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ToList();
+        var verdicts = new List<ParityVerdict>();
+        for (int i = 0; i < lessons.Count; i++)
+        {
+            ChildResult result = runs[i].GetAwaiter().GetResult();
+            if (result.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while checking {lessons[i].Id}");
+            JsonNode? lesson = result.Out.TrimStart().StartsWith('{') ? JsonNode.Parse(result.Out)?["lessons"]?.AsArray().FirstOrDefault() : null;
+            verdicts.Add(lesson is null
+                ? new ParityVerdict(lessons[i].Id, $"the check exited {result.ExitCode}: {result.Err.Trim().Split('\n').LastOrDefault()}", [])
+                : ParityVerdict.FromJson(lesson));
+        }
+        return verdicts;
+    }
+
+    static void WriteTable(TextWriter output, List<ParityVerdict> verdicts)
     {
         var rows = new List<string[]> { new[] { "lesson", "value", "documented", "port", "tolerance", "verdict" } };
-        foreach (LessonParity verdict in verdicts)
+        foreach (ParityVerdict verdict in verdicts)
         {
             if (verdict.Problem is not null)
-                rows.Add([verdict.Lesson.Id, "-", "-", "-", "-", "FAIL: " + verdict.Problem]);
-            foreach (ParityOutcome o in verdict.Outcomes)
-                rows.Add([verdict.Lesson.Id, Cut(o.Value.Label, 36), Cut(o.Expected, 30), Cut(o.Actual, 30), o.Value.ToleranceText, o.Passed ? "pass" : "FAIL"]);
+                rows.Add([verdict.Lesson, "-", "-", "-", "-", "FAIL: " + verdict.Problem]);
+            foreach (ParityRow o in verdict.Values)
+                rows.Add([verdict.Lesson, Cut(o.Value, 36), Cut(o.Documented, 30), Cut(o.Port, 30), o.Tolerance, o.Passed ? "pass" : "FAIL"]);
         }
         int[] widths = Enumerable.Range(0, 6).Select(c => rows.Max(r => r[c].Length)).ToArray();
         foreach (string[] row in rows)
             output.WriteLine(string.Join("  ", row.Select((cell, c) => c == 5 ? cell : cell.PadRight(widths[c]))).TrimEnd());
-        int values = verdicts.Sum(v => v.Outcomes.Count);
-        int failed = verdicts.Sum(v => v.Outcomes.Count(o => !o.Passed)) + verdicts.Count(v => v.Problem is not null);
+        int values = verdicts.Sum(v => v.Values.Count);
+        int failed = verdicts.Sum(v => v.Values.Count(o => !o.Passed)) + verdicts.Count(v => v.Problem is not null);
         output.WriteLine();
         output.WriteLine(failed == 0
             ? $"parity: all {values} documented values of {verdicts.Count} lessons match"
@@ -63,23 +107,41 @@ public static class ParityCommand
         return text.Length <= width ? text : text[..(width - 1)] + "…";
     }
 
-    static string Json(List<LessonParity> verdicts) => JsonSerializer.Serialize(new
+    static string Json(List<ParityVerdict> verdicts) => JsonSerializer.Serialize(new
     {
         passed = verdicts.All(v => v.Passed),
         lessons = verdicts.Select(v => new
         {
-            lesson = v.Lesson.Id,
+            lesson = v.Lesson,
             passed = v.Passed,
             problem = v.Problem,
-            values = v.Outcomes.Select(o => new
+            values = v.Values.Select(o => new
             {
-                value = o.Value.Label,
-                documented = o.Expected,
-                port = o.Actual,
-                tolerance = o.Value.ToleranceText,
+                value = o.Value,
+                documented = o.Documented,
+                port = o.Port,
+                tolerance = o.Tolerance,
                 passed = o.Passed,
-                source = o.Value.Source,
+                source = o.Source,
             }),
         }),
     }, RunJson.Options);
+}
+
+/// <summary>One checked value as the report shows it.</summary>
+public sealed record ParityRow(string Value, string Documented, string Port, string Tolerance, bool Passed, string Source);
+
+/// <summary>One lesson's verdict as the report shows it, whether it was checked in this process or in a child.</summary>
+public sealed record ParityVerdict(string Lesson, string? Problem, IReadOnlyList<ParityRow> Values)
+{
+    public bool Passed => Problem is null && Values.All(v => v.Passed);
+
+    public static ParityVerdict From(LessonParity parity) => new(parity.Lesson.Id, parity.Problem,
+        parity.Outcomes.Select(o => new ParityRow(o.Value.Label, o.Expected, o.Actual, o.Value.ToleranceText, o.Passed, o.Value.Source)).ToList());
+
+    public static ParityVerdict FromJson(JsonNode lesson) => new(
+        (string)lesson["lesson"]!,
+        (string?)lesson["problem"],
+        lesson["values"]!.AsArray().Select(v => new ParityRow(
+            (string)v!["value"]!, (string)v["documented"]!, (string)v["port"]!, (string)v["tolerance"]!, (bool)v["passed"]!, (string)v["source"]!)).ToList());
 }

@@ -110,7 +110,7 @@ public sealed class BadInputPropertyTests : IDisposable
         // What 'lesson' checks before it runs anything, with its exit code and line.
         int code = LessonsCommandLine.Guarded(console, () =>
         {
-            LessonCommand.Validate(parsed, console);
+            LessonCommand.CheckInput(parsed, console);
             return ExitCodes.Ok;
         });
         Assert.True(code is ExitCodes.Ok or ExitCodes.Usage or ExitCodes.DeviceUnavailable, $"exit {code}: {stderr}");

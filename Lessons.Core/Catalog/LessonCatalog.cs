@@ -20,6 +20,62 @@ public static partial class LessonCatalog
     public static Lesson Get(string id) => Find(id) ?? throw new LessonUsageException(
         $"unknown lesson '{id}'; closest: {string.Join(", ", Closest(id, 3))} (run 'list' for all)");
 
+    /// <summary>
+    /// The lessons that ids and shell-style patterns (<c>four-class-*</c>, <c>grad-?ensors</c>,
+    /// <c>seed-[01]*</c>) name, each once, in catalogue order. An id that names no lesson, or a
+    /// pattern that matches none, is a usage error.
+    /// </summary>
+    public static IReadOnlyList<Lesson> Select(IEnumerable<string> idsOrPatterns)
+    {
+        var chosen = new HashSet<Lesson>();
+        foreach (string text in idsOrPatterns)
+        {
+            if (!IsPattern(text))
+            {
+                chosen.Add(Get(text));
+                continue;
+            }
+            Regex pattern;
+            try
+            {
+                pattern = new Regex("^" + GlobToRegex(text) + "$", RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException)
+            {
+                throw new LessonUsageException($"'{text}' is not a valid lesson pattern (use *, ? and [a-z])");
+            }
+            var matches = All.Where(l => pattern.IsMatch(l.Id)).ToList();
+            if (matches.Count == 0)
+                throw new LessonUsageException($"no lesson matches '{text}' (run 'list' for all)");
+            chosen.UnionWith(matches);
+        }
+        return All.Where(chosen.Contains).ToList();
+    }
+
+    static bool IsPattern(string text) => text.IndexOfAny(['*', '?', '[']) >= 0;
+
+    // Shell glob to regex: * any run, ? one character, [...] a class ([!...] negated); the rest literal.
+    static string GlobToRegex(string glob)
+    {
+        var regex = new System.Text.StringBuilder();
+        for (int i = 0; i < glob.Length; i++)
+        {
+            char c = glob[i];
+            int close = c == '[' && i + 2 < glob.Length ? glob.IndexOf(']', i + 2) : -1; // an unclosed [ is literal
+            if (c == '*') regex.Append(".*");
+            else if (c == '?') regex.Append('.');
+            else if (close > 0)
+            {
+                string set = glob[(i + 1)..close];
+                if (set.StartsWith('!')) set = "^" + set[1..];
+                regex.Append('[').Append(set.Replace("\\", "\\\\")).Append(']');
+                i = close;
+            }
+            else regex.Append(Regex.Escape(c.ToString()));
+        }
+        return regex.ToString();
+    }
+
     public static IEnumerable<string> Closest(string id, int count) =>
         All.Select(l => l.Id)
             .OrderBy(candidate => Distance(id, candidate) - (candidate.Contains(id, StringComparison.Ordinal) ? 100 : 0))
