@@ -26,6 +26,7 @@ public static class DocsCommand
             File.WriteAllText(path, LessonDocs.Render(runs));
             string figureFolder = Path.Combine(Path.GetDirectoryName(path) ?? ".", "figures");
             int figures = runs.Sum(run => FigureWriter.Write(run, figureFolder, onlyDocs: true).Count);
+            figures += LessonDocs.WriteMedia(runs, figureFolder);   // animations, exercise figures
             console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
             return ExitCodes.Ok;
         }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lessons.Core.Catalog;
+using Lessons.Core.Code;
 using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
@@ -25,15 +26,21 @@ public static class LessonCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the results and the transcript." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the transcript: no heading, no progress." };
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
-        var plots = new Option<string?>("--plots") { Description = "Write the tutorial's figures as PNG files into this folder." };
+        var plots = new Option<string?>("--plots") { Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder." };
+        var code = new Option<bool>("--code") { Description = "Print the lesson's C# (its Run and the code it uses), taken from its source, instead of running it." };
 
         var command = new Command("lesson", "Run one lesson and print what the tutorial prints.")
         {
-            id, device, seed, set, json, quiet, explain, plots,
+            id, device, seed, set, json, quiet, explain, plots, code,
         };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
             Lesson lesson = LessonCatalog.Get(parsed.GetValue(id)!);
+            if (parsed.GetValue(code))
+            {
+                console.Out.Write(LessonSources.For(lesson).Text.ReplaceLineEndings());
+                return ExitCodes.Ok;
+            }
             bool asJson = parsed.GetValue(json);
             bool isQuiet = parsed.GetValue(quiet);
             if (parsed.GetValue(explain) && !asJson) console.Out.WriteLine(Explanation(lesson));
@@ -52,7 +59,7 @@ public static class LessonCommand
             IReadOnlyList<string> figures = [];
             if (parsed.GetValue(plots) is string folder)
             {
-                figures = FigureWriter.Write(run, folder);
+                figures = [.. FigureWriter.Write(run, folder), .. AnimationWriter.Write(run, folder)];
                 if (!asJson)
                 {
                     foreach (string figure in figures) console.Out.WriteLine($"figure: {figure}");
