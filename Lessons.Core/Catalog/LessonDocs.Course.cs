@@ -72,6 +72,10 @@ public static partial class LessonDocs
     sealed class ShownCode
     {
         readonly Dictionary<string, string> lessonOf = new(StringComparer.Ordinal);
+        readonly List<string> lessons = [];
+
+        /// <summary>The lesson's place on the page, among those that have shown code.</summary>
+        public int Order(string lessonId) => lessons.IndexOf(lessonId);
 
         public bool WasShown(CodeMember member) => lessonOf.ContainsKey(member.Key);
 
@@ -81,6 +85,7 @@ public static partial class LessonDocs
 
         public void Show(CodeBlock block, IEnumerable<CodeMember> members, string lessonId)
         {
+            if (!lessons.Contains(lessonId)) lessons.Add(lessonId);
             lessonOf.TryAdd(block.Path + "#" + block.TypeName, lessonId);
             foreach (CodeMember member in members) lessonOf.TryAdd(member.Key, lessonId);
         }
@@ -101,26 +106,33 @@ public static partial class LessonDocs
         AppendCSharp(text, code.Own.Render());
         shown.Show(code.Own, code.Own.Members, lesson.Id);
 
-        var earlier = new List<(string Name, string Lesson)>();
-        foreach (CodeBlock block in code.Shared)
+        // Where the shared code this lesson uses was shown: type name -> lessons, in page order.
+        var earlier = new List<(string Type, string Lesson)>();
+        foreach (var file in code.Shared.GroupBy(b => b.Path))
         {
-            var fresh = block.Members.Where(m => !shown.WasShown(m)).ToList();
-            earlier.AddRange(block.Members.Where(shown.WasShown).Select(m => ($"{block.TypeName}.{m.Name}", shown.Where(m))));
-            if (fresh.Count == 0 && (block.Members.Count > 0 || shown.HeaderShown(block)))
+            var fresh = new List<string>();
+            foreach (CodeBlock block in file)
             {
-                if (block.Members.Count == 0) earlier.Add((block.TypeName, shown.Where(block)));
-                continue;
+                var members = block.Members.Where(m => !shown.WasShown(m)).ToList();
+                earlier.AddRange(block.Members.Where(shown.WasShown).Select(m => (block.TypeName, shown.Where(m))));
+                if (members.Count == 0 && (block.Members.Count > 0 || shown.HeaderShown(block)))
+                {
+                    if (block.Members.Count == 0) earlier.Add((block.TypeName, shown.Where(block)));
+                    continue;
+                }
+                fresh.Add(block.Render(members));
+                shown.Show(block, members, lesson.Id);
             }
-            text.AppendLine($"It uses, from [`{block.Path}`](../{block.Path}):");
+            if (fresh.Count == 0) continue;
+            text.AppendLine($"It uses, from [`{file.Key}`](../{file.Key}):");
             text.AppendLine();
-            AppendCSharp(text, block.Render(fresh));
-            shown.Show(block, fresh, lesson.Id);
+            AppendCSharp(text, string.Join("\n\n", fresh));
         }
         if (earlier.Count > 0)
         {
-            text.AppendLine("It also uses code shown earlier: " + string.Join("; ", earlier
-                .GroupBy(e => e.Lesson)
-                .Select(g => string.Join(", ", g.Select(e => $"`{e.Name}`").Distinct()) + $" (under [{g.Key}](#{g.Key}))")) + ".");
+            text.AppendLine("It also uses code shown earlier: " + string.Join(", ", earlier
+                .GroupBy(e => e.Type)
+                .Select(g => $"`{g.Key}` (under " + string.Join(", ", g.Select(e => e.Lesson).Distinct().OrderBy(shown.Order).Select(id => $"[{id}](#{id})")) + ")")) + ".");
             text.AppendLine();
         }
     }

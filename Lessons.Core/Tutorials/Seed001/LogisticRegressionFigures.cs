@@ -23,7 +23,10 @@ public sealed class LogisticRegressionFigures : LessonFigures
         double[] w0 = run.Numbers("logged w0"), w1 = run.Numbers("logged w1"), b = run.Numbers("logged b");
         double[] accuracy = run.Numbers("logged accuracy");
         // The tutorial's view, widened where other settings (mean_value, bias) put points outside it.
-        var (xMin, xMax, yMin, yMax) = Limits([.. class0, .. class1]);
+        double[][] points = [.. class0, .. class1];
+        var (xMin, xMax, yMin, yMax) = Limits(points);
+        // The boundary over the tutorial's x range, np.arange(-6, 6, 0.1), widened to reach every point.
+        double lineStart = Math.Min(-6, Math.Floor(points.Min(p => p[0]))), lineEnd = Math.Max(6, Math.Ceiling(points.Max(p => p[0])));
 
         for (int i = 0; i < iterations.Length; i++)
         {
@@ -35,8 +38,6 @@ public sealed class LogisticRegressionFigures : LessonFigures
             {
                 FigureStyle.Points(plot, class0, Colors.Red, "class 0");
                 FigureStyle.Points(plot, class1, Colors.Blue, "class 1");
-                // The boundary over the tutorial's x range, np.arange(-6, 6, 0.1), widened with the view.
-                double lineStart = Math.Min(-6, Math.Floor(xMin)), lineEnd = Math.Max(6, Math.Ceiling(xMax));
                 double[] xs = Enumerable.Range(0, (int)Math.Round((lineEnd - lineStart) * 10)).Select(k => lineStart + 0.1 * k).ToArray();
                 double[] ys = xs.Select(x => (-w0[frame] * x - b[frame]) / w1[frame]).ToArray();
                 var boundary = plot.Add.ScatterLine(xs, ys, Colors.Black);
