@@ -38,6 +38,7 @@ public static class DocsCommand
                     FigureWriter.Write(run, figureFolder, onlyDocs: true, written: _ => figures++, interrupt: console.Interrupt);
                 var graphs = runs.Select(run => GraphPictures.Write(run, figureFolder, ["png"], keepDot: false)).ToList();
                 figures += graphs.Sum(g => g.Files.Count);
+                figures += LessonDocs.WriteMedia(runs, figureFolder); // animations, exercise figures
                 console.Out.WriteLine($"wrote {path} ({runs.Count} lessons) and {figures} figures in {figureFolder}");
                 foreach (string problem in graphs.Select(g => g.Problem).OfType<string>().Distinct())
                     console.Out.WriteLine(problem);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lessons.Core.Catalog;
+using Lessons.Core.Code;
 using Lessons.Core.Figures;
 
 namespace Lessons.Cli;
@@ -48,9 +49,10 @@ public static class LessonCommand
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
         var plots = new Option<string?>("--plots")
         {
-            Description = "Write the tutorial's figures as PNG files into this folder (created if missing), and the autograd graph as <id>-graph.dot/.svg/.png.",
+            Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder (created if missing), and the autograd graph as <id>-graph.dot/.svg/.png.",
         };
         var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees." };
+        var code = new Option<bool>("--code") { Description = "Print the lesson's C# (its Run and the code it uses), taken from its source, instead of running it." };
         var jobs = new Option<int?>("--jobs")
         {
             Description = "With several lessons: how many run at once, each in its own process (default: one per core, as memory allows).",
@@ -62,10 +64,17 @@ public static class LessonCommand
 
         var command = new Command("lesson", "Run lessons and print what the tutorial prints.")
         {
-            id, device, seed, set, json, quiet, explain, plots, graph, jobs,
+            id, device, seed, set, json, quiet, explain, plots, graph, code, jobs,
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(code))
+                return LessonsCommandLine.Guarded(console, () =>
+                {
+                    foreach (Lesson shown in LessonCatalog.Select(parsed.GetValue(id)!))
+                        console.Out.Write(LessonSources.For(shown).Text.ReplaceLineEndings());
+                    return ExitCodes.Ok;
+                });
             if (IsBatch(parsed.GetValue(id)!))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
@@ -92,14 +101,15 @@ public static class LessonCommand
                 if (run.Graph && !run.Json) PrintGraphs(console, result);
                 if (folder is not null)
                 {
-                    FigureWriter.Write(result, folder, written: path =>
+                    void Written(string path)
                     {
                         figures.Add(path);
                         if (!run.Json) console.Out.WriteLine($"figure: {path}");
-                    }, interrupt: console.Interrupt);
+                    }
+                    FigureWriter.Write(result, folder, written: Written, interrupt: console.Interrupt);
+                    foreach (string animation in AnimationWriter.Write(result, folder)) Written(animation);
                     GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
-                    figures.AddRange(pictures.Files);
-                    if (!run.Json) foreach (string picture in pictures.Files) console.Out.WriteLine($"figure: {picture}");
+                    foreach (string picture in pictures.Files) Written(picture);
                     if (pictures.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(pictures.Problem);
                     else if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }

@@ -18,6 +18,9 @@ public abstract class LessonFigures
     public abstract string LessonId { get; }
 
     public abstract IEnumerable<Figure> Draw(LessonRun run);
+
+    /// <summary>Training as animations (written with <c>--plots</c> and shown in the docs); none by default.</summary>
+    public virtual IEnumerable<Animation> Animations(LessonRun run) => [];
 }
 
 /// <summary>Every <see cref="LessonFigures"/> in this assembly, by lesson id.</summary>

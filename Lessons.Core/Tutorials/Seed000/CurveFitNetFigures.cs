@@ -8,6 +8,7 @@ namespace Lessons.Core.Tutorials.Seed000;
 /// <summary>
 /// The tutorial's animation, frame by frame: the noisy points, the net's prediction as a thick red
 /// line and the loss, at every logged step (the last frame is kept in the docs); and the loss curve.
+/// The frames also make the animation, at the tutorial's pace (plt.pause(0.1): 10 frames a second).
 /// </summary>
 public sealed class CurveFitNetFigures : LessonFigures
 {
@@ -38,5 +39,12 @@ public sealed class CurveFitNetFigures : LessonFigures
         }
         yield return new Figure($"{LessonId}-loss", plot =>
             FigureStyle.LossCurve(plot, run.Numbers("loss"), "Curve fit: MSE loss per step", xLabel: "step"));
+    }
+
+    public override IEnumerable<Animation> Animations(LessonRun run)
+    {
+        var frames = Draw(run).Where(f => f.Name != $"{LessonId}-loss").Select(f => f.Draw).ToList();
+        yield return new Animation(LessonId, frames, FramesPerSecond: 10, Pace: "the tutorial's plt.pause(0.1)",
+            Caption: "the net's prediction and its loss at every logged step, as the tutorial redraws its plot");
     }
 }

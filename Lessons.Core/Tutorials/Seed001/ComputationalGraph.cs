@@ -25,6 +25,14 @@ public sealed class ComputationalGraph : Lesson
         project reads the nodes libtorch recorded (their C++ class names and edges); and torch.add(w, 1) in C#
         calls libtorch's scalar overload, whose node is AddBackward1, while Python wraps the 1 in
         a tensor (AddBackward0), so the lesson passes a 0-dim tensor as Python does.
+
+        思考, answered: the two main concepts of a computational graph are its nodes, the data
+        (tensors: here w, x, a, b, y), and its edges, the operations that make one tensor from
+        others (add, mul), which is where backward finds each local derivative to chain. A
+        static graph (TensorFlow 1, the static-graph lesson) is built once, before any data
+        flows, and then run many times; a dynamic graph (PyTorch) is recorded anew as the
+        operations execute, so ordinary control flow (loops, ifs that depend on the data)
+        shapes each step's graph, and the graph can be inspected while it is being built.
         """;
 
     public override void Run(LessonContext context)

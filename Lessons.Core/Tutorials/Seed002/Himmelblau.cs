@@ -50,7 +50,7 @@ public sealed class Himmelblau : Lesson
         (3.584428, -1.848126),
     ];
 
-    const int TraceEvery = 100;
+    internal const int TraceEvery = 100;
 
     static readonly LessonOption<double> LearningRate = new("lr", 1e-3, "Adam's learning rate", Check.Positive);
     static readonly LessonOption<int> Steps = new("steps", 20000, "optimisation steps from each starting point", Check.AtLeast(1));

@@ -42,7 +42,8 @@ public sealed class FourClassDataFigures : LessonFigures
 
 /// <summary>
 /// A training stage's figures: its loss curve (plt.plot(Loss), 'epoch' and 'loss' as the tutorial
-/// labels them) and the decision regions of the trained net with the data on top.
+/// labels them) and the decision regions of the trained net with the data on top; and the
+/// animation of those regions as training goes, from the grids recorded every 250 iterations.
 /// </summary>
 public abstract class FourClassStageFigures : LessonFigures
 {
@@ -51,26 +52,50 @@ public abstract class FourClassStageFigures : LessonFigures
         yield return new Figure($"{LessonId}-loss", plot =>
             FigureStyle.LossCurve(plot, run.Numbers("loss"), $"{LessonId}: loss"));
         yield return new Figure($"{LessonId}-regions", plot =>
+            DrawRegions(plot, run, run.Rows("decision regions"),
+                $"{LessonId}: decision regions of the trained net (accuracy {run.Number("accuracy"):P2})"));
+    }
+
+    public override IEnumerable<Animation> Animations(LessonRun run)
+    {
+        double[] iterations = run.Numbers("region snapshot iterations");
+        double[] losses = run.Numbers("loss");
+        int n = run.Numbers("decision regions axis").Length;
+        var grids = ((System.Collections.IList)run.Results["region snapshots"]!).Cast<string>().ToList();
+        var frames = new List<Action<Plot>>();
+        for (int k = 0; k < grids.Count; k++)
         {
-            double[] axis = run.Numbers("decision regions axis");
-            double[][] classes = run.Rows("decision regions");
-            int n = axis.Length;
-            // Heatmap rows run from the top down: the first row is the largest y.
-            var values = new double[n, n];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++)
-                    values[n - 1 - i, j] = classes[i][j];
-            var regions = plot.Add.Heatmap(values);
-            regions.Colormap = new ScottPlot.Colormaps.CustomInterpolated(
-                [.. ClassColors.All.Select(c => c.WithAlpha(0.35))]);
-            regions.ManualRange = new ScottPlot.Range(0, ClassColors.All.Length - 1);
-            double half = (axis[1] - axis[0]) / 2;
-            regions.Extent = new CoordinateRect(axis[0] - half, axis[^1] + half, axis[0] - half, axis[^1] + half);
-            ClassColors.Scatter(plot, run);
-            plot.Title($"{LessonId}: decision regions of the trained net (accuracy {run.Number("accuracy"):P2})");
-            plot.Axes.SetLimits(axis[0], axis[^1], axis[0], axis[^1]);
-            plot.ShowLegend(Alignment.UpperRight);
-        });
+            int iteration = (int)iterations[k];
+            double[][] classes = Enumerable.Range(0, n).Select(i => grids[k].Substring(i * n, n).Select(c => (double)(c - '0')).ToArray()).ToArray();
+            frames.Add(plot => DrawRegions(plot, run, classes,
+                $"{LessonId}: decision regions at iteration {iteration} (loss {losses[iteration]:F4})"));
+        }
+        frames.Add(plot => DrawRegions(plot, run, run.Rows("decision regions"),
+            $"{LessonId}: after {losses.Length} iterations (accuracy {run.Number("accuracy"):P2})"));
+        yield return new Animation(LessonId, frames, FramesPerSecond: 10, Pace: "this port's choice (the tutorial plots only the loss)",
+            Caption: $"the decision regions every {FourClassTraining.RegionSnapshots.SnapshotEvery} iterations, then after the last");
+    }
+
+    /// <summary>The class picked at each grid point (row i is y = axis[i]) as coloured regions, the data on top.</summary>
+    static void DrawRegions(Plot plot, LessonRun run, double[][] classes, string title)
+    {
+        double[] axis = run.Numbers("decision regions axis");
+        int n = axis.Length;
+        // Heatmap rows run from the top down: the first row is the largest y.
+        var values = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                values[n - 1 - i, j] = classes[i][j];
+        var regions = plot.Add.Heatmap(values);
+        regions.Colormap = new ScottPlot.Colormaps.CustomInterpolated(
+            [.. ClassColors.All.Select(c => c.WithAlpha(0.35))]);
+        regions.ManualRange = new ScottPlot.Range(0, ClassColors.All.Length - 1);
+        double half = (axis[1] - axis[0]) / 2;
+        regions.Extent = new CoordinateRect(axis[0] - half, axis[^1] + half, axis[0] - half, axis[^1] + half);
+        ClassColors.Scatter(plot, run);
+        plot.Title(title);
+        plot.Axes.SetLimits(axis[0], axis[^1], axis[0], axis[^1]);
+        plot.ShowLegend(Alignment.UpperRight);
     }
 }
 

@@ -47,9 +47,11 @@ public sealed class FourClassRaw : Lesson
 
         // In[7]: forward, loss, backward, record, update by hand, clear the gradients.
         var losses = new List<double>(iterations);
+        var snapshots = new FourClassTraining.RegionSnapshots(context);   // for the animation
         for (int i = 0; i < iterations; i++)
         {
             using var step = context.StepScope("training", i, iterations);
+            snapshots.Take(i, X => Forward(X, W1, W2, W3, b1, b2, b3));
             var pred = Forward(data.X, W1, W2, W3, b1, b2, b3);
             var loss = FourClassTraining.Loss(pred, data.OneHot);
             loss.backward();
@@ -62,6 +64,7 @@ public sealed class FourClassRaw : Lesson
             foreach (var parameter in parameters)
                 parameter.grad!.zero_();
         }
+        snapshots.Record();
 
         // In[9]: the share of points whose largest output is their class.
         var yhat = Forward(data.X, W1, W2, W3, b1, b2, b3);

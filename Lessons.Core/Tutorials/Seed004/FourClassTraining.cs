@@ -80,9 +80,11 @@ public static class FourClassTraining
         int iterations = context.Get(Iterations);
         using var optimizer = torch.optim.SGD(parameters, context.Get(Alpha));
         var losses = new List<double>(iterations);
+        var snapshots = new RegionSnapshots(context);
         for (int i = 0; i < iterations; i++)
         {
             using var step = context.StepScope(stage, i, iterations);
+            snapshots.Take(i, forward);
             var pred = forward(data.X);
             var loss = Loss(pred, data.OneHot);
             optimizer.zero_grad();
@@ -90,6 +92,7 @@ public static class FourClassTraining
             losses.Add(LossItem(context, loss, i));
             optimizer.step();
         }
+        snapshots.Record();
         return losses;
     }
 
@@ -150,12 +153,53 @@ public static class FourClassTraining
     static void RecordDecisionRegions(LessonContext context, Func<Tensor, Tensor> trainedForward)
     {
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var axis = torch.linspace(-RegionExtent, RegionExtent, RegionGrid, device: context.Device);
-        var grid = torch.meshgrid([axis, axis], indexing: "xy");
-        var points = torch.stack([grid[0].reshape(-1), grid[1].reshape(-1)], dim: 1);
-        var classes = torch.argmax(trainedForward(points), dim: 1).reshape(RegionGrid, RegionGrid);
+        var (axis, points) = RegionGridPoints(context.Device);
+        var classes = RegionClasses(points, trainedForward);
         context.Record("decision regions axis", axis);
         context.Record("decision regions", Enumerable.Range(0, RegionGrid).Select(i => classes[i]).ToList());
+    }
+
+    /// <summary>The grid's axis and its points, [RegionGrid², 2], x varying fastest.</summary>
+    static (Tensor Axis, Tensor Points) RegionGridPoints(Device device)
+    {
+        var axis = torch.linspace(-RegionExtent, RegionExtent, RegionGrid, device: device);
+        var grid = torch.meshgrid([axis, axis], indexing: "xy");
+        return (axis, torch.stack([grid[0].reshape(-1), grid[1].reshape(-1)], dim: 1));
+    }
+
+    /// <summary>The class the net picks at each grid point, [RegionGrid, RegionGrid]; outside the graph.</summary>
+    static Tensor RegionClasses(Tensor points, Func<Tensor, Tensor> forward)
+    {
+        using var noGrad = torch.no_grad();
+        return torch.argmax(forward(points), dim: 1).reshape(RegionGrid, RegionGrid);
+    }
+
+    /// <summary>
+    /// The decision regions every <see cref="SnapshotEvery"/> iterations while a net trains, for the
+    /// animation of the regions as training goes. Each is kept as one string of class digits
+    /// (row i is y = axis[i], as "decision regions"), so 40 grids cost little memory; the net is
+    /// evaluated outside the graph, so training is unchanged.
+    /// </summary>
+    public sealed class RegionSnapshots(LessonContext context)
+    {
+        public const int SnapshotEvery = 250;
+
+        readonly Tensor points = RegionGridPoints(context.Device).Points;
+        readonly List<long> iterations = [];
+        readonly List<string> grids = [];
+
+        public void Take(int iteration, Func<Tensor, Tensor> forward)
+        {
+            if (iteration % SnapshotEvery != 0) return;
+            long[] classes = RegionClasses(points, forward).cpu().data<long>().ToArray();
+            iterations.Add(iteration);
+            grids.Add(string.Concat(classes.Select(c => (char)('0' + c))));
+        }
+
+        public void Record()
+        {
+            context.Record("region snapshot iterations", iterations);
+            context.Record("region snapshots", grids);
+        }
     }
 }
