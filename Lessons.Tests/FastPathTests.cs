@@ -73,6 +73,23 @@ public sealed class FastPathTests
         Assert.NotEqual(losses[0], losses[^1]);   // it trained
     }
 
+    // At the tutorial's settings (the shared cached run is the fast path, the default): one stage per
+    // kind of layer (A·W + b, [A 1]·W with the softmax, nn.Linear), every iteration's loss compared.
+    [Theory]
+    [InlineData("four-class-raw")]
+    [InlineData("four-class-my-layer")]
+    [InlineData("four-class-linear-sigmoid")]
+    public void Four_class_fast_path_matches_the_tutorials_loop_over_all_iterations(string id)
+    {
+        LessonRun fast = CachedRuns.Get(id);
+        Assert.True((bool)fast.Options["fast"]);
+        LessonRun loop = LessonRunner.Run(id, new LessonSettings { Assignments = ["fast=false"] });
+        Assert.Equal(loop.Transcript, fast.Transcript);
+        foreach (var (name, value) in loop.Results)
+            Assert.Equal(value, fast.Results[name]);
+        Assert.Equal(10000, ((List<object?>)fast.Results["loss"]!).Count);
+    }
+
     [Theory]
     [InlineData("four-class-raw")]
     [InlineData("four-class-module")]
