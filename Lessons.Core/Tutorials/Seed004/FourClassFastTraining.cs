@@ -25,7 +25,9 @@ public sealed record SigmoidLayer(WeightedSumForm Form, Tensor Weight, Tensor? B
 /// written out: each gradient comes from the libtorch operations autograd runs for the readable
 /// loop, on the same operands (mm with the same transposed operands, sigmoid_backward's
 /// g·(1 − y)·y, the biases' column sums, softmax's row sums in its kernel's order), so every loss
-/// and parameter comes out the same to the last bit; tests compare the two. What it leaves out is
+/// and parameter comes out the same to the last bit under the pinned kernels; tests compare the
+/// two. Rewritings used are exact in IEEE arithmetic: x − y as x + (−y), a product's operands
+/// swapped, in-place for out-of-place, mm as addmm with beta 0. What it leaves out is
 /// the work around that arithmetic: autograd's graph and its engine, a fresh tensor for most
 /// intermediates (buffers made once are reused), the loss's gradient factors that do not change
 /// between steps, and the optimizer's bookkeeping.
@@ -198,7 +200,8 @@ public static class FourClassFastTraining
             }
             Tensor last = layers[^1].Output;
             prediction = softmax ? torch.nn.functional.softmax(last, 1) : last;
-            // -Y·log(pred) - (1 - Y)·log(1 - pred), summed, over E: the readable loss's operations.
+            // -Y·log(pred) - (1 - Y)·log(1 - pred), summed, over E: the readable loss's operations
+            // (its 1 - pred is -pred + 1, the same number as ones - pred).
             oneMinusPrediction = classOnes.sub(prediction);
             var secondTerm = torch.log(oneMinusPrediction).mul_(oneMinusTarget);
             return torch.log(prediction).mul_(negTarget).sub_(secondTerm).sum().div_(points);
@@ -240,7 +243,8 @@ public static class FourClassFastTraining
                         layer.Bias?.add_(sumGrad.sum(rows, keepdim: true), alpha: minusAlpha);
                         break;
                 }
-                // SGD's step (W.add_(W.grad, alpha=-lr)); W has been read for the input's gradient already.
+                // SGD's step, W.add_(W.grad, alpha=-lr) (In[7]'s W.sub_(alpha·W.grad) is the same number: no
+                // fused multiply-add in the pinned kernels); W has been read for the input's gradient already.
                 layer.Weight.add_(layer.WeightGrad, alpha: minusAlpha);
                 if (layer.InputGradPart is { } inputGrad) outputGrad = inputGrad;
             }
