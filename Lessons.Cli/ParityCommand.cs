@@ -137,7 +137,7 @@ public sealed record ParityVerdict(string Lesson, string? Problem, IReadOnlyList
     public bool Passed => Problem is null && Values.All(v => v.Passed);
 
     public static ParityVerdict From(LessonParity parity) => new(parity.Lesson.Id, parity.Problem,
-        parity.Outcomes.Select(o => new ParityRow(o.Value.Label, o.Expected, o.Actual, o.Value.ToleranceText, o.Passed, o.Value.Source)).ToList());
+        parity.Outcomes.Select(o => new ParityRow(o.Value.Label, o.Expected, o.Actual, o.Tolerance, o.Passed, o.Value.Source)).ToList());
 
     public static ParityVerdict FromJson(JsonNode lesson) => new(
         (string)lesson["lesson"]!,

@@ -101,6 +101,32 @@ public sealed class KernelPinningTests
         Assert.False(Assert.Single(longer).WithinTolerance);
     }
 
+    [Fact]
+    public void Parity_is_exact_under_the_reference_kernels_and_tolerant_under_others()
+    {
+        // One documented line and one documented number, each a last digit off, as another CPU's kernels print them.
+        var expected = new ExpectedFile("himmelblau",
+        [
+            new ExpectedValue { Line = TutorialStep2000, Source = "002 step2000" },
+            new ExpectedValue { Result = "f(x)", Expected = System.Text.Json.Nodes.JsonValue.Create(13.730916023254395), Source = "002 step2000" },
+        ]);
+        LessonRun Run(CpuKernelInfo kernels) => new(LessonCatalog.Get("himmelblau"), "cpu", 0, new Dictionary<string, object>(),
+            ["step2000:x=[2.3331809043884277, 1.9540693759918213],f(x)=13.730910301208496"],
+            new Dictionary<string, object?> { ["f(x)"] = 13.730910301208496 }, kernels);
+
+        var reference = new CpuKernelInfo("pinned", "DEFAULT", CpuKernels.PinnedMklBranch, []);
+        Assert.All(ParityCheck.Compare(Run(reference), expected), o => Assert.False(o.Passed));
+
+        var native = new CpuKernelInfo("native", "AVX512", "AUTO", []);
+        var outcomes = ParityCheck.Compare(Run(native), expected);
+        Assert.All(outcomes, o => Assert.True(o.Passed, o.ToString()));
+        Assert.All(outcomes, o => Assert.Contains("are not the reference", o.Tolerance));
+
+        // Beyond the tolerance it still fails.
+        var far = ParityCheck.Compare(Run(native) with { Results = new Dictionary<string, object?> { ["f(x)"] = 13.9 } }, expected);
+        Assert.False(far[1].Passed);
+    }
+
     /// <summary>A lesson's transcript as docs/lessons.md shows it (the first text block under its heading).</summary>
     static string[] DocumentedTranscript(string lessonId)
     {

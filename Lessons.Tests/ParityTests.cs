@@ -22,7 +22,7 @@ public sealed class ParityTests
         LessonRun run = CachedRuns.Get(id);
         var failures = ParityCheck.Compare(run, expected)
             .Where(o => !o.Passed)
-            .Select(o => $"{o.Value.Label}: expected {o.Expected} ({o.Value.ToleranceText}), got {o.Actual}  [{o.Value.Source}]")
+            .Select(o => $"{o.Value.Label}: expected {o.Expected} ({o.Tolerance}), got {o.Actual}  [{o.Value.Source}]")
             .ToList();
         Assert.True(failures.Count == 0,
             "parity failures:\n" + string.Join("\n", failures) + "\ntranscript:\n" + string.Join("\n", run.Transcript));

@@ -18,7 +18,7 @@ public sealed record NumericTolerance(double Relative, double Absolute)
         expected.Equals(actual) || Math.Abs(expected - actual) <= Absolute + Relative * Math.Max(Math.Abs(expected), Math.Abs(actual));
 
     public override string ToString() =>
-        $"rel {Relative.ToString("R", CultureInfo.InvariantCulture)} or abs {Absolute.ToString("R", CultureInfo.InvariantCulture)}";
+        $"rel {Relative.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant()} or abs {Absolute.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant()}";
 }
 
 /// <summary>One line where two texts differ; <see cref="WithinTolerance"/> when only numbers differ, and by no more than allowed.</summary>
