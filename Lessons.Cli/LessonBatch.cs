@@ -29,19 +29,7 @@ public static class LessonBatch
     {
         if (!quiet && !json)
             console.Error.WriteLine($"[lessons] {children.Count} lessons, {jobs} at a time, each in its own process");
-        using var slots = new SemaphoreSlim(jobs);
-        var runs = children.Select(child => Task.Run(async () =>
-        {
-            await slots.WaitAsync(CancellationToken.None);
-            try
-            {
-                return await SelfProcess.RunAsync(child.Args, console.Interrupt);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        })).ToList();
+        var runs = SelfProcess.RunAll(children.Select(child => child.Args), jobs, console.Interrupt);
 
         int exitCode = ExitCodes.Ok;
         var array = new JsonArray();

@@ -59,6 +59,7 @@ public static partial class LessonsCommandLine
             LessonCommand.Create(console),
             ParityCommand.Create(console),
             DocsCommand.Create(console),
+            DocsCommand.SectionCommand(console),
             BenchCommand.Create(console),
             BenchCommand.MeasureCommand(console),
         };

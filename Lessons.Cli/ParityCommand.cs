@@ -52,21 +52,12 @@ public static class ParityCommand
     static List<ParityVerdict> InChildren(CliConsole console, List<Lesson> lessons, string? folder, int workers)
     {
         string kernels = CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned);
-        using var slots = new SemaphoreSlim(workers);
-        var runs = lessons.Select(lesson => Task.Run(async () =>
+        var runs = SelfProcess.RunAll(lessons.Select(lesson =>
         {
-            await slots.WaitAsync(CancellationToken.None);
-            try
-            {
-                var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id, "--kernels", kernels };
-                if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
-                return await SelfProcess.RunAsync(args, console.Interrupt);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        })).ToList();
+            var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id, "--kernels", kernels };
+            if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
+            return (IReadOnlyList<string>)args;
+        }), workers, console.Interrupt);
         var verdicts = new List<ParityVerdict>();
         for (int i = 0; i < lessons.Count; i++)
         {

@@ -39,6 +39,29 @@ public static class SelfProcess
         return new ChildResult(process.ExitCode, await output, await error, clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Starts one child per argument list, at most <paramref name="jobs"/> at a time (libtorch's
+    /// generator is process-global: lessons run side by side only in processes of their own). The
+    /// tasks come back in the order given, so callers print in that order as each finishes.
+    /// </summary>
+    public static IReadOnlyList<Task<ChildResult>> RunAll(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CancellationToken interrupt)
+    {
+        // Not disposed: it holds no handle unless AvailableWaitHandle is read, and the tasks outlive this call.
+        var slots = new SemaphoreSlim(Math.Max(1, jobs));
+        return argsList.Select(args => Task.Run(async () =>
+        {
+            await slots.WaitAsync(CancellationToken.None);
+            try
+            {
+                return await RunAsync(args, interrupt);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ToList();
+    }
+
     public static ChildResult Run(IEnumerable<string> args, CancellationToken interrupt = default) =>
         RunAsync(args, interrupt).GetAwaiter().GetResult();
 

@@ -44,6 +44,25 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_lesson_run_in_its_own_process_gives_the_docs_the_same_section()
+    {
+        // What the docs command puts together from its parallel processes is what Render makes here.
+        string folder = Path.Combine(Path.GetTempPath(), "docs-section-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder);
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), output);
+            Assert.Contains("wrote files: 1", error); // its graph picture
+            Assert.True(File.Exists(Path.Combine(folder, "computational-graph-graph.png")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Every_figure_the_docs_show_is_committed()
     {
         string folder = Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.FigureFolder);

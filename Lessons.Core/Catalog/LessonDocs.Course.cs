@@ -24,7 +24,7 @@ public static partial class LessonDocs
     };
 
     /// <summary>The opening: what the course covers, in what order to read it, how to run a lesson.</summary>
-    static void AppendOpening(StringBuilder text, IReadOnlyList<LessonRun> runs)
+    static void AppendOpening(StringBuilder text, IReadOnlyList<Lesson> lessons)
     {
         text.AppendLine("This course ports five classic PyTorch autograd tutorials (Chinese texts, kept beside this");
         text.AppendLine("repository in `../shared/seeds/`) to C# on TorchSharp, one lesson per example. Each lesson");
@@ -35,12 +35,12 @@ public static partial class LessonDocs
         text.AppendLine("Read it in order: the lessons follow the tutorials, and each tutorial builds on the one before.");
         text.AppendLine();
         int number = 1;
-        foreach (var group in runs.GroupBy(r => r.Lesson.Source.File))
+        foreach (var group in lessons.GroupBy(l => l.Source.File))
         {
             string prefix = group.Key[..3];
             string topic = TutorialTopics.TryGetValue(prefix, out string? words) ? words + ": " : "";
             text.AppendLine($"{number++}. [`{group.Key}`]({SeedsFromDocs}{group.Key}): {topic}"
-                + string.Join(", ", group.Select(r => $"[{r.Lesson.Id}](#{r.Lesson.Id})")));
+                + string.Join(", ", group.Select(l => $"[{l.Id}](#{l.Id})")));
         }
         text.AppendLine();
         text.AppendLine("Run a lesson from the repository's root (the .NET 10 SDK is all it needs):");
