@@ -71,6 +71,10 @@ public static class LessonCommand
             if (parsed.GetValue(code))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
+                    // --code prints the source and runs nothing: an option about running would be silently ignored.
+                    Option[] running = [device, seed, set, json, quiet, explain, plots, graph, jobs];
+                    if (running.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is Option given)
+                        throw new LessonUsageException($"--code prints the lesson's C# without running it, so {given.Name} has nothing to do; leave one of them out");
                     foreach (Lesson shown in LessonCatalog.Select(parsed.GetValue(id)!))
                         console.Out.Write(LessonSources.For(shown).Text.ReplaceLineEndings());
                     return ExitCodes.Ok;
