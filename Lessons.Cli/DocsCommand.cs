@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lessons.Core.Catalog;
 using Lessons.Core.Figures;
-using Lessons.Core.Torch;
 
 namespace Lessons.Cli;
 
@@ -20,11 +19,7 @@ public static class DocsCommand
             Description = "Where to write the page.",
             DefaultValueFactory = _ => LessonDocs.RelativePath,
         };
-        var jobs = new Option<int?>("--jobs") { Description = "How many lessons run at once, each in its own process (default: one per core, as memory allows; 1 runs them here)." };
-        jobs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
-        });
+        var jobs = LessonBatch.JobsOption("How many lessons run at once, each in its own process (default: one per core, as memory allows; 1 runs them here).");
         var command = new Command("docs", "Write docs/lessons.md: every lesson with its notes, options and transcript.") { output, jobs };
         command.SetAction(parsed =>
         {
@@ -45,10 +40,9 @@ public static class DocsCommand
                 var problems = new SortedSet<string>(StringComparer.Ordinal);
                 if (workers > 1)
                 {
-                    string kernels = CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned);
                     string folder = Path.GetFullPath(figureFolder);
                     var runs = SelfProcess.RunAll(lessons.Select(lesson => (IReadOnlyList<string>)
-                        ["docs-section", lesson.Id, "--figures", folder, "--kernels", kernels]), workers, console.Interrupt);
+                        ["docs-section", lesson.Id, "--figures", folder]), workers, console.Interrupt);
                     for (int i = 0; i < lessons.Count; i++)
                     {
                         ChildResult result = runs[i].GetAwaiter().GetResult();

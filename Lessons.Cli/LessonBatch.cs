@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using Lessons.Core.Catalog;
 
@@ -10,6 +11,17 @@ namespace Lessons.Cli;
 /// </summary>
 public static class LessonBatch
 {
+    /// <summary>The <c>--jobs</c> option of every command that runs lessons in processes of their own.</summary>
+    public static Option<int?> JobsOption(string description)
+    {
+        var jobs = new Option<int?>("--jobs") { Description = description };
+        jobs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
+        });
+        return jobs;
+    }
+
     /// <summary>How many lessons run at once by default: one per core, no more than the lessons, and as many as memory allows.</summary>
     public static int DefaultJobs(int lessons)
     {

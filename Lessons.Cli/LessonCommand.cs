@@ -53,14 +53,7 @@ public static class LessonCommand
         };
         var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees." };
         var code = new Option<bool>("--code") { Description = "Print the lesson's C# (its Run and the code it uses), taken from its source, instead of running it." };
-        var jobs = new Option<int?>("--jobs")
-        {
-            Description = "With several lessons: how many run at once, each in its own process (default: one per core, as memory allows).",
-        };
-        jobs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
-        });
+        var jobs = LessonBatch.JobsOption("With several lessons: how many run at once, each in its own process (default: one per core, as memory allows).");
 
         var command = new Command("lesson", "Run lessons and print what the tutorial prints.")
         {
@@ -155,7 +148,7 @@ public static class LessonCommand
     }
 
     // Several ids, or a pattern (which may match one lesson or many): the batch path, whose output is the same per lesson.
-    static bool IsBatch(string[] ids) => ids.Length > 1 || ids[0].IndexOfAny(['*', '?', '[']) >= 0;
+    static bool IsBatch(string[] ids) => ids.Length > 1 || LessonCatalog.IsPattern(ids[0]);
 
     /// <summary>Everything <c>lesson</c> checks before it runs anything, for one lesson or several; throws the error it would print.</summary>
     public static void CheckInput(ParseResult parsed, CliConsole console)
@@ -176,13 +169,13 @@ public static class LessonCommand
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
         string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
+        static string OptionName(string assignment) => assignment.Split('=', 2)[0].Trim();
+        static bool Has(Lesson lesson, string assignment) => lesson.Options.Any(o => o.Name == OptionName(assignment));
         foreach (string assignment in assignments)
-        {
-            string name = assignment.Split('=', 2)[0].Trim();
-            if (!lessons.Any(l => l.Options.Any(o => o.Name == name)))
-                throw new LessonUsageException($"none of the {lessons.Count} lessons has an option '{name}'");
-        }
-        var common = new List<string> { "--device", parsed.GetValue<string>("--device") ?? "cpu" };
+            if (!lessons.Any(l => Has(l, assignment)))
+                throw new LessonUsageException($"none of the {lessons.Count} lessons has an option '{OptionName(assignment)}'");
+        string device = parsed.GetValue<string>("--device") ?? "cpu";
+        var common = new List<string> { "--device", device };
         if (parsed.GetValue<long?>("--seed") is long seed) common.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
         foreach (string flag in new[] { "--json", "--quiet", "--explain", "--graph" })
             if (parsed.GetValue<bool>(flag)) common.Add(flag);
@@ -192,20 +185,19 @@ public static class LessonCommand
             OutputPaths.WritableFolder("--plots", folder);
             common.AddRange(["--plots", folder]);
         }
-        common.AddRange(["--kernels", Core.Torch.CpuKernels.Name(Core.Torch.CpuKernels.Chosen ?? Core.Torch.KernelChoice.Pinned)]);
 
         var children = new List<(Lesson, IReadOnlyList<string>)>();
         foreach (Lesson lesson in lessons)
         {
-            string[] own = assignments.Where(a => lesson.Options.Any(o => o.Name == a.Split('=', 2)[0].Trim())).ToArray();
-            var settings = new LessonSettings { Device = common[1], Seed = parsed.GetValue<long?>("--seed"), Assignments = own };
+            string[] own = assignments.Where(a => Has(lesson, a)).ToArray();
+            var settings = new LessonSettings { Device = device, Seed = parsed.GetValue<long?>("--seed"), Assignments = own };
             LessonRunner.Check(lesson, settings, resolveDevice: false);
             var args = new List<string> { "lesson", lesson.Id };
             foreach (string assignment in own) args.AddRange(["--set", assignment]);
             args.AddRange(common);
             children.Add((lesson, args));
         }
-        LessonRunner.Check(lessons[0], new LessonSettings { Device = common[1] }); // the device, once
+        LessonRunner.Check(lessons[0], new LessonSettings { Device = device }); // the device, once
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
         return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
     }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lessons.Core.Catalog;
 using Lessons.Core.Parity;
-using Lessons.Core.Torch;
 
 namespace Lessons.Cli;
 
@@ -20,11 +19,7 @@ public static class ParityCommand
         var expected = new Option<string?>("--expected") { Description = "The folder of expected files (default: data/expected beside the program)." };
         LessonsCommandLine.RequireValue(only, "computational-graph");
         var command = new Command("parity", "Run every lesson and check each documented value.") { json, only, expected };
-        var jobs = new Option<int?>("--jobs") { Description = "How many lessons run at once, each in its own process (default: one per core, as memory allows)." };
-        jobs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
-        });
+        var jobs = LessonBatch.JobsOption("How many lessons run at once, each in its own process (default: one per core, as memory allows).");
         command.Add(jobs);
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
@@ -51,10 +46,9 @@ public static class ParityCommand
     /// </summary>
     static List<ParityVerdict> InChildren(CliConsole console, List<Lesson> lessons, string? folder, int workers)
     {
-        string kernels = CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned);
         var runs = SelfProcess.RunAll(lessons.Select(lesson =>
         {
-            var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id, "--kernels", kernels };
+            var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id };
             if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
             return (IReadOnlyList<string>)args;
         }), workers, console.Interrupt);

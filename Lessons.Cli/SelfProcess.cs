@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Lessons.Core.Torch;
 
 namespace Lessons.Cli;
 
@@ -42,10 +43,12 @@ public static class SelfProcess
     /// <summary>
     /// Starts one child per argument list, at most <paramref name="jobs"/> at a time (libtorch's
     /// generator is process-global: lessons run side by side only in processes of their own). The
-    /// tasks come back in the order given, so callers print in that order as each finishes.
+    /// tasks come back in the order given, so callers print in that order as each finishes. Each
+    /// child runs this process's kernels, so its digits are the ones this process would print.
     /// </summary>
     public static IReadOnlyList<Task<ChildResult>> RunAll(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CancellationToken interrupt)
     {
+        string[] kernels = ["--kernels", CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned)];
         // Not disposed: it holds no handle unless AvailableWaitHandle is read, and the tasks outlive this call.
         var slots = new SemaphoreSlim(Math.Max(1, jobs));
         return argsList.Select(args => Task.Run(async () =>
@@ -53,7 +56,7 @@ public static class SelfProcess
             await slots.WaitAsync(CancellationToken.None);
             try
             {
-                return await RunAsync(args, interrupt);
+                return await RunAsync([.. args, .. kernels], interrupt);
             }
             finally
             {

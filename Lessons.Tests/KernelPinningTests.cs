@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using Lessons.Cli;
 using Lessons.Core.Catalog;
 using Lessons.Core.Parity;
 using Lessons.Core.Torch;
@@ -141,9 +142,7 @@ public sealed class KernelPinningTests
     /// <summary>Runs the built CLI in a fresh process, without the kernel variables, so its own choice decides.</summary>
     static (int Code, string Out, string Err) RunBuiltCli(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lessons.dll"));
-        foreach (string arg in args) start.ArgumentList.Add(arg);
+        ProcessStartInfo start = SelfProcess.StartInfo(args);
         start.Environment.Remove("ATEN_CPU_CAPABILITY");
         start.Environment.Remove("MKL_CBWR");
         using Process process = Process.Start(start)!;

@@ -52,7 +52,8 @@ public static partial class LessonCatalog
         return All.Where(chosen.Contains).ToList();
     }
 
-    static bool IsPattern(string text) => text.IndexOfAny(['*', '?', '[']) >= 0;
+    /// <summary>True when the text is a shell-style pattern (it has *, ? or [) rather than an id.</summary>
+    public static bool IsPattern(string text) => text.IndexOfAny(['*', '?', '[']) >= 0;
 
     // Shell glob to regex: * any run, ? one character, [...] a class ([!...] negated); the rest literal.
     static string GlobToRegex(string glob)

@@ -96,8 +96,8 @@ public static partial class LessonDocs
     public static string Paragraph(string notes) =>
         string.Join("\n\n", notes.Split("\n\n").Select(p => string.Join(" ", p.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))));
 
-    // Memory addresses differ from run to run; the docs show them as 0x….
-    static string StableLine(string line) => Address().Replace(line, "0x…");
+    /// <summary>Memory addresses differ from run to run; the docs (and comparisons of transcripts) show them as 0x….</summary>
+    public static string StableLine(string line) => Address().Replace(line, "0x…");
 
     [GeneratedRegex("0x[0-9a-f]{6,}")]
     private static partial Regex Address();

@@ -106,7 +106,7 @@ public static class CpuKernels
             settings.Add($"{name}={users} (yours)");
             return;
         }
-        if (SetEnvironment(name, value, 1) != 0)
+        if (SetNativeEnvironment(name, value) != 0)
         {
             notices.Add($"could not set {name} for libtorch: last digits may differ from the tutorials'");
             return;
@@ -156,6 +156,9 @@ public static class CpuKernels
         };
         return Enum.IsDefined(choice);
     }
+
+    /// <summary>Sets a variable where native code's getenv sees it (libc's setenv, overwriting); 0 on success.</summary>
+    internal static int SetNativeEnvironment(string name, string value) => SetEnvironment(name, value, 1);
 
     [DllImport("libc", EntryPoint = "setenv")]
     static extern int SetEnvironment(string name, string value, int overwrite);

@@ -74,9 +74,6 @@ public static class TorchNative
         }
     }
 
-    [DllImport("libc", EntryPoint = "setenv")]
-    static extern int SetNativeEnvironment(string name, string value, int overwrite);
-
     /// <summary>
     /// libtorch's C++ warnings (for one, reading .grad of a non-leaf) go to stderr at every call,
     /// where Python shows a warning once; they are hidden unless the user sets TORCH_CPP_LOG_LEVEL.
@@ -91,7 +88,7 @@ public static class TorchNative
         {
             if (!NativeLibrary.TryLoad(c10, out nint library)
                 || !NativeLibrary.TryGetExport(library, "_ZN3c1011initLoggingEv", out nint initLogging)) return;
-            SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") ?? "ERROR", 1);
+            CpuKernels.SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") ?? "ERROR");
             ((delegate* unmanaged<void>)initLogging)();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
