@@ -18,10 +18,6 @@ public static class BenchCommand
     // The targets of the performance issues, on the project's machine kind (2 cores).
     const double HimmelblauSeconds = 3.0, SmallLessonProcessSeconds = 0.6, PeakMegabytes = 300, FlatPercent = 5, DotnetRunSeconds = 1.8;
 
-    // The four-class chapter as one command: at most half of PyTorch 1.13's wall time for the tutorial's
-    // Python, 22.3 s measured side by side on a 2-core machine of this kind (the issue's table; PyTorch
-    // cannot be installed here, so the reference is that measurement, not a run of this bench).
-    const double PyTorchChapterSeconds = 22.3, ChapterShareOfPyTorch = 0.5;
     static readonly string[] SmallLessons = ["simple-grad", "computational-graph"];
 
     public static Command Create(CliConsole console)
@@ -30,8 +26,9 @@ public static class BenchCommand
         var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<string?>("--json") { Description = "Write the measurements to this JSON file." };
         var readme = new Option<string?>("--update-readme") { Description = "Rewrite the performance section of this README." };
+        var pytorchOnly = new Option<bool>("--pytorch-only") { Description = "Only time the lessons beside PyTorch running the tutorials' code (whole processes, alternating)." };
         LessonsCommandLine.RequireValue(only, "himmelblau");
-        var command = new Command("bench", "Measure every lesson: time, whole-process time, peak memory, allocations.") { runs, only, json, readme };
+        var command = new Command("bench", "Measure every lesson: time, whole-process time, peak memory, allocations.") { runs, only, json, readme, pytorchOnly };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
             int count = parsed.GetValue(runs);
@@ -41,9 +38,11 @@ public static class BenchCommand
             // The outputs are checked before the minutes of measuring, not after.
             if (parsed.GetValue(json) is string jsonFile) OutputPaths.WritableFile("--json", jsonFile);
             if (parsed.GetValue(readme) is string readmeFile) CheckReadme(readmeFile);
+            if (parsed.GetValue(pytorchOnly) && parsed.GetValue(readme) is not null)
+                throw new LessonUsageException("--pytorch-only measures too little to rewrite the README's tables; drop one of them");
 
             var results = new List<LessonBenchmark>();
-            foreach (Lesson lesson in lessons)
+            foreach (Lesson lesson in parsed.GetValue(pytorchOnly) ? [] : lessons)
             {
                 console.Error.WriteLine($"[bench] {lesson.Id}");
                 var (inProcess, allocated) = Benchmark.InProcess(lesson, count, console.Interrupt);
@@ -51,12 +50,13 @@ public static class BenchCommand
                 double peak = Benchmark.PeakResident(lesson.Id, []);
                 results.Add(new LessonBenchmark(lesson.Id, inProcess, pinned, native, peak, allocated));
             }
-            var targets = Targets(results, lessons, count);
+            var targets = parsed.GetValue(pytorchOnly) ? [] : Targets(results, lessons, count);
+            var pytorch = BesidePyTorch(console, lessons, count, targets);
             string table = Markdown(results, targets);
             console.Out.Write(table);
 
             if (parsed.GetValue(json) is string jsonPath)
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine = Machine(), lessons = results, targets }, RunJson.Options));
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine = Machine(), lessons = results, pytorch, targets }, RunJson.Options));
             if (parsed.GetValue(readme) is string readmePath)
                 UpdateReadme(readmePath, table);
             return ExitCodes.Ok;
@@ -80,26 +80,40 @@ public static class BenchCommand
         return command;
     }
 
+    /// <summary>
+    /// The pairings whose lessons are all among those measured, timed beside PyTorch; each adds a
+    /// target (or one "not measured" line says why PyTorch cannot run here).
+    /// </summary>
+    static List<PyTorchTiming> BesidePyTorch(CliConsole console, List<Lesson> lessons, int runs, List<BenchTarget> targets)
+    {
+        var chosen = lessons.Select(l => l.Id).ToHashSet();
+        var pairings = PyTorchComparison.Pairings
+            .Where(p => LessonCatalog.Select([p.LessonArguments[1]]).All(l => chosen.Contains(l.Id))).ToList();
+        var timings = new List<PyTorchTiming>();
+        if (pairings.Count == 0) return timings;
+        string? scripts = PyTorchComparison.ScriptsFolder();
+        if (PyTorchComparison.Unavailable(scripts) is string why)
+        {
+            targets.Add(new("lessons beside PyTorch", "", $"not measured: {why}", null));
+            return timings;
+        }
+        foreach (PyTorchPairing pairing in pairings)
+        {
+            console.Error.WriteLine($"[bench] beside PyTorch: {string.Join(' ', pairing.LessonArguments)} / {pairing.Script}");
+            PyTorchTiming timing = PyTorchComparison.Measure(pairing, scripts!, runs);
+            timings.Add(timing);
+            targets.Add(PyTorchComparison.Target(timing));
+        }
+        return timings;
+    }
+
     static List<BenchTarget> Targets(List<LessonBenchmark> results, List<Lesson> lessons, int runs)
     {
         var targets = new List<BenchTarget>();
         LessonBenchmark? himmelblau = results.FirstOrDefault(r => r.Lesson == "himmelblau");
         targets.Add(himmelblau is null
-            ? new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", "not measured", null)
-            : new("himmelblau, all starting points, in-process", $"<= {HimmelblauSeconds} s", Seconds(himmelblau.InProcessMedianSeconds), himmelblau.InProcessMedianSeconds <= HimmelblauSeconds));
-
-        const string chapter = "four-class chapter as one command (`lesson 'four-class-*'`)";
-        string chapterLimit = $"<= {ChapterShareOfPyTorch} x PyTorch's {PyTorchChapterSeconds} s = {ChapterShareOfPyTorch * PyTorchChapterSeconds:F2} s";
-        if (!results.Any(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)))
-            targets.Add(new(chapter, chapterLimit, "not measured", null));
-        else
-        {
-            var (oneCommand, workers) = Benchmark.Chapter("four-class-*", runs);
-            double inProcess = results.Where(r => r.Lesson.StartsWith("four-class", StringComparison.Ordinal)).Sum(r => r.InProcessMedianSeconds);
-            targets.Add(new(chapter, chapterLimit,
-                $"{Seconds(oneCommand)} ({workers} processes at a time; the stages one after another in one process: {Seconds(inProcess)})",
-                oneCommand <= ChapterShareOfPyTorch * PyTorchChapterSeconds));
-        }
+            ? new("himmelblau from [0, 0], in-process", $"<= {HimmelblauSeconds} s", "not measured", null)
+            : new("himmelblau from [0, 0], in-process", $"<= {HimmelblauSeconds} s", Seconds(himmelblau.InProcessMedianSeconds), himmelblau.InProcessMedianSeconds <= HimmelblauSeconds));
         const string dotnetRun = "`dotnet run --project Lessons.Cli -- lesson simple-grad`, build up to date";
         if (!results.Any(r => r.Lesson == "simple-grad"))
             targets.Add(new(dotnetRun, $"<= {DotnetRunSeconds} s", "not measured", null));

@@ -54,17 +54,6 @@ public static class Benchmark
     }
 
     /// <summary>
-    /// Median wall time of <c>lesson &lt;pattern&gt; --quiet</c> as one command (the lessons it names run
-    /// in parallel processes), and how many ran at a time.
-    /// </summary>
-    public static (double Seconds, int Workers) Chapter(string pattern, int runs)
-    {
-        int workers = LessonBatch.DefaultJobs(LessonCatalog.Select([pattern]).Count);
-        var times = Enumerable.Range(0, runs).Select(_ => RunSelf(["lesson", pattern, "--quiet"]).Seconds).ToList();
-        return (Median(times), workers);
-    }
-
-    /// <summary>
     /// Median wall time of the README's own command, <c>dotnet run --project Lessons.Cli -- lesson &lt;id&gt;</c>,
     /// on an up-to-date build (one untimed run first brings it up to date); null where the sources are not above the program.
     /// </summary>

@@ -177,7 +177,7 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
             Assert.True((double)lesson["WholeProcessNativeMedianSeconds"]! > 0); // the cost of pinning: the same lesson with --kernels native
             Assert.InRange((double)lesson["PeakResidentMegabytes"]!, 20, 5000); // a real process's resident set
             var targets = report["targets"]!.AsArray();
-            Assert.Contains(targets, t => (string?)t!["Name"] == "himmelblau, all starting points, in-process" && (string?)t["Measured"] == "not measured");
+            Assert.Contains(targets, t => (string?)t!["Name"] == "himmelblau from [0, 0], in-process" && (string?)t["Measured"] == "not measured");
         }
         finally
         {

@@ -133,6 +133,32 @@ public sealed class FourClassTests
     }
 
     [Fact]
+    public void Backward_by_hand_equals_the_optimizer_stage_bit_for_bit_over_all_10000_iterations()
+    {
+        // Two separate runs at the tutorial's settings: the hand-written backward pass, and
+        // four-class-optimizer's loss.backward() with torch.optim.SGD.
+        LessonRun byHand = CachedRuns.Get("four-class-backward-by-hand");
+        LessonRun optimizer = CachedRuns.Get("four-class-optimizer");
+        double[] handLosses = Result(byHand, "loss"), optimizerLosses = Result(optimizer, "loss");
+        Assert.Equal(10000, handLosses.Length);
+        Assert.Equal(optimizerLosses.Select(BitConverter.DoubleToInt64Bits), handLosses.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(Result(optimizer, "final parameters").Select(BitConverter.DoubleToInt64Bits),
+            Result(byHand, "final parameters").Select(BitConverter.DoubleToInt64Bits));
+        Assert.NotEqual(handLosses[0], handLosses[^1]);   // it trained
+    }
+
+    [Fact]
+    public void Backward_by_hand_agrees_with_backward_at_other_settings_too()
+    {
+        // Other data, learning rate and length: the agreement is not a property of one run.
+        LessonRun byHand = Run("four-class-backward-by-hand", "iterations=700", "alpha=2", "n=50", "var=0.8");
+        LessonRun optimizer = Run("four-class-optimizer", "iterations=700", "alpha=2", "n=50", "var=0.8");
+        Assert.Equal(Result(optimizer, "loss"), Result(byHand, "loss"));
+        Assert.Equal(Result(optimizer, "final parameters"), Result(byHand, "final parameters"));
+        Assert.Contains("losses equal to backward() and optimizer.step()'s, bit for bit: 700 of 700", byHand.Transcript);
+    }
+
+    [Fact]
     public void Module_stage_trains_as_hand_written_backpropagation_with_bias_rows()
     {
         var (x, y, _) = Data();

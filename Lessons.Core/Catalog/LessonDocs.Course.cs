@@ -163,7 +163,7 @@ public static partial class LessonDocs
     {
         if (ExerciseCatalog.For(lesson.Id) is not { } exercises) return;
         text.AppendLine();
-        text.AppendLine($"**思考, answered by running.** {string.Join(" ", exercises.Questions)}");
+        text.AppendLine($"**{exercises.Heading}** {string.Join(" ", exercises.Questions)}");
         text.AppendLine();
         text.AppendLine("| settings | " + string.Join(" | ", exercises.Columns.Select(c => c.Header)) + " |");
         text.AppendLine("| --- |" + string.Concat(exercises.Columns.Select(_ => " --- |")));
@@ -178,14 +178,19 @@ public static partial class LessonDocs
         foreach (var (variant, figure) in ExerciseFigures(exercises))
         {
             text.AppendLine();
-            string settings = variant.Assignments.Length == 0 ? "defaults" : string.Join(" ", variant.Assignments);
+            string settings = variant is null ? "all the runs" : variant.Assignments.Length == 0 ? "defaults" : string.Join(" ", variant.Assignments);
             text.AppendLine($"![{settings}](figures/{figure.Name}.png)");
         }
     }
 
-    /// <summary>Each variant's figure (see <see cref="LessonExercises.Figure"/>), named after the variant; none for the defaults.</summary>
-    public static IEnumerable<(LessonVariant Variant, Figure Figure)> ExerciseFigures(LessonExercises exercises)
+    /// <summary>
+    /// Each variant's figure (see <see cref="LessonExercises.Figure"/>), named after the variant (none for
+    /// the defaults), then the figures of all the runs together (<see cref="LessonExercises.Summary"/>).
+    /// </summary>
+    public static IEnumerable<(LessonVariant? Variant, Figure Figure)> ExerciseFigures(LessonExercises exercises)
     {
+        foreach (Figure summary in exercises.Summary(exercises.RunAll()))
+            yield return (null, summary);
         if (exercises.Figure is not string suffix || FigureCatalog.For(exercises.LessonId) is not { } figures) yield break;
         // The defaults' figure is the lesson's own, shown above the table.
         foreach (LessonVariant variant in exercises.Variants.Where(v => v.Assignments.Length > 0))

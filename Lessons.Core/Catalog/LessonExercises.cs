@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Lessons.Core.Figures;
 
 namespace Lessons.Core.Catalog;
 
@@ -34,6 +35,15 @@ public abstract class LessonExercises
 
     /// <summary>What the runs show, in this project's words.</summary>
     public abstract string Answer { get; }
+
+    /// <summary>How the page introduces the questions: the tutorial's exercises (思考) by default.</summary>
+    public virtual string Heading => "思考, answered by running.";
+
+    /// <summary>Figures drawn from all the variants' runs together (in <see cref="Variants"/>' order); none by default.</summary>
+    public virtual IEnumerable<Figure> Summary(IReadOnlyList<LessonRun> runs) => [];
+
+    /// <summary>Every variant's run, in order.</summary>
+    public IReadOnlyList<LessonRun> RunAll() => Variants.Select(Run).ToList();
 
     static readonly ConcurrentDictionary<string, Lazy<LessonRun>> runs = new();
 

@@ -32,6 +32,12 @@ public sealed record LessonSettings
 
     /// <summary>Refuse sizes whose memory estimate exceeds what is available (on by default; off only to test libtorch's own failure).</summary>
     public bool CheckMemory { get; init; } = true;
+
+    /// <summary>
+    /// Whether autograd records graphs while the lesson runs (on; off only for the test that a lesson
+    /// which trains with backward() cannot train without autograd).
+    /// </summary>
+    public bool GradEnabled { get; init; } = true;
 }
 
 public static class LessonRunner
@@ -55,7 +61,7 @@ public static class LessonRunner
             Device device = choice.Resolve();
             long? seed = settings.Seed ?? lesson.Seed;
             var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt);
-            using (torch.set_grad_enabled(true))
+            using (torch.set_grad_enabled(settings.GradEnabled))
             using (NewDisposeScope())
             {
                 try

@@ -7,8 +7,8 @@ namespace Lessons.Core.Tutorials.Seed002;
 
 /// <summary>
 /// Himmelblau's function over [-6, 6]² as a heat map of log10(1 + f) (the tutorial draws a 3-D
-/// surface; from above, the four minima are easier to see), with Adam's path from every starting
-/// point and the four known minima marked. The animation draws the same picture as the descent
+/// surface; from above, the four minima are easier to see), with Adam's path from each starting
+/// point of the run and the four known minima marked. The animation draws the same picture as the descent
 /// goes, from the positions recorded every 100 steps: about 20 frames, 5 a second.
 /// </summary>
 public sealed class HimmelblauFigures : LessonFigures
@@ -21,7 +21,7 @@ public sealed class HimmelblauFigures : LessonFigures
 
     public override IEnumerable<Figure> Draw(LessonRun run)
     {
-        yield return new Figure(LessonId, plot => DrawDescent(plot, run, upTo: null), Width: 900, Height: 760);
+        yield return new Figure(LessonId, plot => DrawDescent(plot, run, Paths(run), upTo: null), Width: 900, Height: 760);
     }
 
     public override IEnumerable<Animation> Animations(LessonRun run)
@@ -30,10 +30,17 @@ public sealed class HimmelblauFigures : LessonFigures
         int stride = Math.Max(1, (int)Math.Ceiling((points - 1) / 20.0));
         var shown = Enumerable.Range(0, (points - 1) / stride + 1).Select(k => k * stride).ToList();
         if (shown[^1] != points - 1) shown.Add(points - 1);
-        var frames = shown.Select(upTo => (Action<Plot>)(plot => DrawDescent(plot, run, upTo))).ToList();
+        var frames = shown.Select(upTo => (Action<Plot>)(plot => DrawDescent(plot, run, Paths(run), upTo))).ToList();
         yield return new Animation(LessonId, frames, FramesPerSecond: 5, Pace: "this port's choice (the tutorial draws no animation here)",
             Caption: $"Adam's paths, {stride * TraceEvery} steps a frame, from the positions recorded every {TraceEvery} steps", Width: 900, Height: 760);
     }
+
+    /// <summary>
+    /// One picture of the paths of several runs (the course page's four starts, one run each), over
+    /// the first run's surface.
+    /// </summary>
+    public static Figure PathsOf(string name, IReadOnlyList<LessonRun> runs) =>
+        new(name, plot => DrawDescent(plot, runs[0], runs.SelectMany(Paths).ToList(), upTo: null), Width: 900, Height: 760);
 
     /// <summary>Each start's label and its path, the positions recorded every 100 steps.</summary>
     static List<(double[] Start, string Label, double[][] Path)> Paths(LessonRun run) =>
@@ -44,7 +51,7 @@ public sealed class HimmelblauFigures : LessonFigures
         }).ToList();
 
     /// <summary>The surface, the minima and each path: whole, or up to its recorded point <paramref name="upTo"/>.</summary>
-    static void DrawDescent(Plot plot, LessonRun run, int? upTo)
+    static void DrawDescent(Plot plot, LessonRun run, List<(double[] Start, string Label, double[][] Path)> paths, int? upTo)
     {
         double[] axis = run.Numbers("surface axis");
         double[][] surface = run.Rows("surface f (row: y = axis[i], column: x = axis[j])");
@@ -60,7 +67,6 @@ public sealed class HimmelblauFigures : LessonFigures
         heatmap.Extent = new CoordinateRect(axis[0] - half, axis[^1] + half, axis[0] - half, axis[^1] + half);
         plot.Add.ColorBar(heatmap).Label = "log10(1 + f(x, y))";
 
-        var paths = Paths(run);
         for (int s = 0; s < paths.Count; s++)
         {
             var (start, label, whole) = paths[s];
@@ -80,10 +86,12 @@ public sealed class HimmelblauFigures : LessonFigures
         }
         plot.Title(upTo is int step
             ? $"Himmelblau's function: Adam (lr 1e-3), step {step * TraceEvery}; x = known minima"
-            : "Himmelblau's function: Adam (lr 1e-3) from four starting points; x = known minima");
+            : $"Himmelblau's function: Adam (lr 1e-3) from {Starts(paths.Count)}; x = known minima");
         plot.XLabel("x");
         plot.YLabel("y");
         plot.Axes.SetLimits(-6, 6, -6, 6);
         plot.ShowLegend(Alignment.UpperLeft);
     }
+
+    static string Starts(int count) => count == 1 ? "one starting point" : $"{count} starting points";
 }

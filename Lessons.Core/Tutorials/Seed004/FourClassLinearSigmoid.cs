@@ -41,13 +41,11 @@ public sealed class FourClassLinearSigmoid : Lesson
         // In[27]: Linear + Sigmoid for each layer (unseeded in the tutorial).
         context.ManualSeed();
         var net = nn.Sequential();
-        var layers = new List<SigmoidLayer>();   // the same layers, for the fast path
         for (int i = 0; i < topology.Count - 1; i++)
         {
             var linear = nn.Linear(topology[i], topology[i + 1]);
             net.append($"{i}-th MAC", linear);
             net.append($"{i}-th ACT", nn.Sigmoid());
-            layers.Add(new(WeightedSumForm.Linear, linear.weight!, linear.bias));
         }
         net.to(context.Device);
         string description = ModuleText.Format(net);
@@ -55,6 +53,6 @@ public sealed class FourClassLinearSigmoid : Lesson
         context.Record("net", description);
 
         // Not in the text: trained as every other stage is.
-        FourClassTraining.TrainModule(context, data, net, layers);
+        FourClassTraining.TrainModule(context, data, net);
     }
 }

@@ -47,10 +47,6 @@ public sealed class FourClassModule : Lesson
             RegisterComponents();
         }
 
-        /// <summary>forward's three layers, for the fast path.</summary>
-        public IReadOnlyList<SigmoidLayer> Layers =>
-            [new(WeightedSumForm.OnesColumn, W1), new(WeightedSumForm.OnesColumn, W2), new(WeightedSumForm.OnesColumn, W3)];
-
         static Tensor Act(Tensor X) => torch.sigmoid(X);
 
         static Tensor WithOnes(Tensor A) => torch.hstack(A, torch.ones(A.shape[0], 1, device: A.device));
@@ -76,6 +72,6 @@ public sealed class FourClassModule : Lesson
         context.ManualSeed();
         var net = new MyNet();
         net.to(context.Device);
-        FourClassTraining.TrainModule(context, data, net, net.Layers);
+        FourClassTraining.TrainModule(context, data, net);
     }
 }

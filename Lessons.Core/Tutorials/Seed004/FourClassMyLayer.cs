@@ -52,9 +52,6 @@ public sealed class FourClassMyLayer : Lesson
             RegisterComponents();
         }
 
-        /// <summary>forward's three layers (the softmax follows them), for the fast path.</summary>
-        public IReadOnlyList<SigmoidLayer> Layers => [layer1.AsSigmoidLayer, layer2.AsSigmoidLayer, layer3.AsSigmoidLayer];
-
         public override Tensor forward(Tensor X)
         {
             var A1 = layer1.call(X);
@@ -73,7 +70,7 @@ public sealed class FourClassMyLayer : Lesson
         var net = new MyNet();
         net.to(context.Device);
         context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.TrainNet(context, net, net.Layers, data, softmax: true);
+        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
 
         var output = net.call(data.X);
         var accuracy = FourClassTraining.Accuracy(output, data.Labels);

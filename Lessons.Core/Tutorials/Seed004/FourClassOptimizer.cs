@@ -37,13 +37,9 @@ public sealed class FourClassOptimizer : Lesson
         context.ManualSeed();
         var (W1, b1, W2, b2, W3, b3) = FourClassRaw.DrawParameters(context.Device);
 
-        // In[11]: optimizer = torch.optim.SGD([W1, W2, W3, b1, b2, b3], lr=alpha) and its loop
-        // (by default the same arithmetic with the backward pass written out: FourClassFastTraining).
+        // In[11]: optimizer = torch.optim.SGD([W1, W2, W3, b1, b2, b3], lr=alpha) and its loop.
         Parameter[] parameters = [W1, W2, W3, b1, b2, b3];
-        var losses = context.Get(FourClassTraining.Fast)
-            ? FourClassFastTraining.Train(context, "training", FourClassRaw.Layers(W1, W2, W3, b1, b2, b3), softmax: false, data,
-                X => FourClassRaw.Forward(X, W1, W2, W3, b1, b2, b3))
-            : FourClassTraining.Train(context, "training", X => FourClassRaw.Forward(X, W1, W2, W3, b1, b2, b3), parameters, data);
+        var losses = FourClassTraining.Train(context, "training", X => FourClassRaw.Forward(X, W1, W2, W3, b1, b2, b3), parameters, data);
 
         var yhat = FourClassRaw.Forward(data.X, W1, W2, W3, b1, b2, b3);
         var accuracy = FourClassTraining.Accuracy(yhat, data.Labels);

@@ -43,10 +43,8 @@ public sealed class FourClassRaw : Lesson
         Parameter[] parameters = [W1, W2, W3, b1, b2, b3];
         context.Record("initial parameters", parameters.ToList());
 
-        // In[7], or by default the same arithmetic with the backward pass written out (FourClassFastTraining).
-        var losses = context.Get(FourClassTraining.Fast)
-            ? FourClassFastTraining.Train(context, "training", Layers(W1, W2, W3, b1, b2, b3), softmax: false, data, X => Forward(X, W1, W2, W3, b1, b2, b3))
-            : TrainByHand(context, data, W1, W2, W3, b1, b2, b3);
+        // In[7]: autograd's gradients, the update written by hand.
+        var losses = TrainByHand(context, data, W1, W2, W3, b1, b2, b3);
 
         // In[9]: the share of points whose largest output is their class.
         var yhat = Forward(data.X, W1, W2, W3, b1, b2, b3);
@@ -93,10 +91,6 @@ public sealed class FourClassRaw : Lesson
         Parameter Draw(int rows, int columns) => new((torch.randn(rows, columns) * 0.01).to(device), requires_grad: true);
         return (Draw(2, 3), Draw(1, 3), Draw(3, 3), Draw(1, 3), Draw(3, 4), Draw(1, 4));
     }
-
-    /// <summary>The three layers of <see cref="Forward"/>, for the fast path.</summary>
-    public static IReadOnlyList<SigmoidLayer> Layers(Tensor W1, Tensor W2, Tensor W3, Tensor b1, Tensor b2, Tensor b3) =>
-        [new(WeightedSumForm.PlusBias, W1, b1), new(WeightedSumForm.PlusBias, W2, b2), new(WeightedSumForm.PlusBias, W3, b3)];
 
     /// <summary>In[5] (and In[10]): three layers of sigmoid(A·W + b).</summary>
     public static Tensor Forward(Tensor X, Tensor W1, Tensor W2, Tensor W3, Tensor b1, Tensor b2, Tensor b3)

@@ -46,9 +46,6 @@ public sealed class FourClassSequential : Lesson
             RegisterComponents();
         }
 
-        /// <summary>The Sequential's layers in order, for the fast path.</summary>
-        public IReadOnlyList<SigmoidLayer> Layers => model.children().Cast<MyLayer>().Select(layer => layer.AsSigmoidLayer).ToList();
-
         public override Tensor forward(Tensor X) => model.call(X);
     }
 
@@ -62,7 +59,7 @@ public sealed class FourClassSequential : Lesson
         var net = new MyNet(topology);
         net.to(context.Device);
         context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.TrainNet(context, net, net.Layers, data);
+        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
 
         // In[24]: print(net).
         string description = ModuleText.Format(net);

@@ -18,12 +18,8 @@ public static class FourClassTraining
     public static readonly LessonOption<int> Iterations =
         new("iterations", 10000, "training iterations", v => v is >= 0 and <= 1_000_000 ? null : "must lie in [0, 1000000]");
 
-    public static readonly LessonOption<bool> Fast =
-        new("fast", true, "train with the backward pass written out as autograd computes it, operation for operation, on "
-            + "buffers made once (the same numbers, about twice as fast); false runs the tutorial's loop with loss.backward()");
-
-    /// <summary>The options of a training stage: the data's, then alpha, iterations and fast.</summary>
-    public static IReadOnlyList<LessonOption> Options => [.. FourClassData.Options, Alpha, Iterations, Fast];
+    /// <summary>The options of a training stage: the data's, then alpha and iterations.</summary>
+    public static IReadOnlyList<LessonOption> Options => [.. FourClassData.Options, Alpha, Iterations];
 
     /// <summary>The 2-3-3-4 network of every stage without a topology option.</summary>
     public static readonly IReadOnlyList<int> TutorialLayers = [2, 3, 3, 4];
@@ -101,26 +97,14 @@ public static class FourClassTraining
     }
 
     /// <summary>
-    /// In[11]'s loop for an nn.Module net, or, with <see cref="Fast"/> (the default), the same
-    /// arithmetic with the backward pass written out over <paramref name="layers"/>, which must be
-    /// the net's own layers and parameters in its forward order (a softmax after them when
-    /// <paramref name="softmax"/>); tests check that both give the same numbers for every stage.
-    /// </summary>
-    public static List<double> TrainNet(LessonContext context, nn.Module<Tensor, Tensor> net,
-        IReadOnlyList<SigmoidLayer> layers, FourClassData data, bool softmax = false) =>
-        context.Get(Fast)
-            ? FourClassFastTraining.Train(context, "training", layers, softmax, data, net.call)
-            : Train(context, "training", net.call, net.parameters(), data);
-
-    /// <summary>
     /// What every nn.Module stage does once its net is built: In[11]'s loop over
-    /// net.parameters() (see <see cref="TrainNet"/>; <paramref name="layers"/> are the net's),
-    /// In[9]'s accuracy, the records for the plots, and the accuracy printed.
+    /// net.parameters(), through the net's own forward (net(X)), In[9]'s accuracy, the records for
+    /// the plots, and the accuracy printed.
     /// </summary>
-    public static void TrainModule(LessonContext context, FourClassData data, nn.Module<Tensor, Tensor> net, IReadOnlyList<SigmoidLayer> layers)
+    public static void TrainModule(LessonContext context, FourClassData data, nn.Module<Tensor, Tensor> net)
     {
         context.Record("initial parameters", net.parameters().ToList());
-        var losses = TrainNet(context, net, layers, data);
+        var losses = Train(context, "training", net.call, net.parameters(), data);
         var accuracy = Accuracy(net.call(data.X), data.Labels);
         Report(context, data, losses, accuracy, net.parameters(), net.call);
         context.Print("accuracy:", accuracy);

@@ -42,9 +42,6 @@ public sealed class FourClassWeightedSum : Lesson
             RegisterComponents();
         }
 
-        /// <summary>This weighted sum with the sigmoid MyNet applies after it, for the fast path.</summary>
-        public SigmoidLayer WithSigmoid => new(WeightedSumForm.OnesColumn, W);
-
         public override Tensor forward(Tensor X)
         {
             var extended = torch.hstack(X, torch.ones(X.shape[0], 1, device: X.device));
@@ -67,9 +64,6 @@ public sealed class FourClassWeightedSum : Lesson
             RegisterComponents();
         }
 
-        /// <summary>forward's three layers, for the fast path.</summary>
-        public IReadOnlyList<SigmoidLayer> Layers => [MAC1.WithSigmoid, MAC2.WithSigmoid, MAC3.WithSigmoid];
-
         static Tensor Act(Tensor X) => torch.sigmoid(X);
 
         public override Tensor forward(Tensor X)
@@ -89,6 +83,6 @@ public sealed class FourClassWeightedSum : Lesson
         context.ManualSeed();
         var net = new MyNet();
         net.to(context.Device);
-        FourClassTraining.TrainModule(context, data, net, net.Layers);
+        FourClassTraining.TrainModule(context, data, net);
     }
 }

@@ -19,9 +19,6 @@ public sealed class MyLayer : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>This layer, for the fast path.</summary>
-    public SigmoidLayer AsSigmoidLayer => new(WeightedSumForm.OnesColumn, W);
-
     public override Tensor forward(Tensor X)
     {
         var extended = torch.hstack(X, torch.ones(X.shape[0], 1, device: X.device));
