@@ -22,7 +22,8 @@ public static class Benchmark
     /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
     public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, CancellationToken interrupt = default)
     {
-        var settings = new LessonSettings { Interrupt = interrupt };
+        // As `lesson <id>` runs it: no --plots, so no frames for an animation.
+        var settings = new LessonSettings { Interrupt = interrupt, RecordFrames = false };
         var times = new List<double>();
         double allocated = 0;
         for (int i = 0; i < runs; i++)

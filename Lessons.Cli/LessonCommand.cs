@@ -136,6 +136,8 @@ public static class LessonCommand
             Seed = parsed.GetValue<long?>("--seed"),
             Assignments = parsed.GetValue<string[]>("--set") ?? [],
             Interrupt = console.Interrupt,
+            // Frames are drawn only into --plots: without it, the lesson need not record them.
+            RecordFrames = parsed.GetValue<string?>("--plots") is not null,
         };
         // The quick checks first; loading libtorch to resolve the device takes most of a second.
         LessonRunner.Check(lesson, settings, resolveDevice: false);

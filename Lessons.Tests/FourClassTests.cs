@@ -148,6 +148,20 @@ public sealed class FourClassTests
     }
 
     [Fact]
+    public void Frames_for_the_animation_are_recorded_only_when_asked_for_and_change_nothing_else()
+    {
+        LessonRun framed = Run("four-class-raw", "iterations=600");
+        LessonRun plain = LessonRunner.Run("four-class-raw", new LessonSettings { Assignments = ["iterations=600"], RecordFrames = false });
+        Assert.Equal(framed.Transcript, plain.Transcript);
+        string[] frames = ["region snapshot iterations", "region snapshots"];
+        Assert.Equal([0.0, 250, 500], Result(framed, frames[0]));
+        Assert.All(frames, name => Assert.False(plain.Results.ContainsKey(name)));
+        Assert.Equal(framed.Results.Keys.Except(frames).Order(), plain.Results.Keys.Order());
+        foreach (var (name, value) in plain.Results)
+            Assert.Equal(framed.Results[name], value);
+    }
+
+    [Fact]
     public void Backward_by_hand_agrees_with_backward_at_other_settings_too()
     {
         // Other data, learning rate and length: the agreement is not a property of one run.

@@ -25,9 +25,10 @@ public sealed class LessonContext
     LessonProgress? lastStep;
 
     internal LessonContext(Device device, long? seed, IReadOnlyDictionary<string, object> options,
-        Action<string>? onLine, IProgress<LessonProgress>? progress, CancellationToken interrupt = default)
+        Action<string>? onLine, IProgress<LessonProgress>? progress, CancellationToken interrupt = default, bool recordsFrames = true)
     {
         Device = device;
+        RecordsFrames = recordsFrames;
         Seed = seed;
         this.options = options;
         this.onLine = onLine;
@@ -36,6 +37,12 @@ public sealed class LessonContext
     }
 
     public Device Device { get; }
+
+    /// <summary>
+    /// Whether to record what only an animation draws, such as a net's decision regions every few
+    /// hundred iterations (see <see cref="LessonSettings.RecordFrames"/>). Training never depends on it.
+    /// </summary>
+    public bool RecordsFrames { get; }
 
     /// <summary>The seed in force: the tutorial's (or 0 where it has none), unless <c>--seed</c> overrides it.</summary>
     public long? Seed { get; }

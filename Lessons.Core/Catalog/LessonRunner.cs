@@ -38,6 +38,13 @@ public sealed record LessonSettings
     /// which trains with backward() cannot train without autograd).
     /// </summary>
     public bool GradEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Whether lessons record the extra states their animations are drawn from (on; the CLI turns it
+    /// off when it will draw nothing, without --plots). What a lesson computes is the same either way:
+    /// only those records are missing from its results.
+    /// </summary>
+    public bool RecordFrames { get; init; } = true;
 }
 
 public static class LessonRunner
@@ -60,7 +67,7 @@ public static class LessonRunner
             torch.set_num_threads(1);
             Device device = choice.Resolve();
             long? seed = settings.Seed ?? lesson.Seed;
-            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt);
+            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt, settings.RecordFrames);
             using (torch.set_grad_enabled(settings.GradEnabled))
             using (NewDisposeScope())
             {

@@ -179,7 +179,8 @@ public static class FourClassTraining
     /// The decision regions every <see cref="SnapshotEvery"/> iterations while a net trains, for the
     /// animation of the regions as training goes. Each is kept as one string of class digits
     /// (row i is y = axis[i], as "decision regions"), so 40 grids cost little memory; the net is
-    /// evaluated outside the graph, so training is unchanged.
+    /// evaluated outside the graph, so training is unchanged. Taken only when something will draw
+    /// them (<see cref="LessonContext.RecordsFrames"/>): they cost about 3% of a stage's time.
     /// </summary>
     public sealed class RegionSnapshots(LessonContext context)
     {
@@ -191,7 +192,7 @@ public static class FourClassTraining
 
         public void Take(int iteration, Func<Tensor, Tensor> forward)
         {
-            if (iteration % SnapshotEvery != 0) return;
+            if (!context.RecordsFrames || iteration % SnapshotEvery != 0) return;
             long[] classes = RegionClasses(points, forward).cpu().data<long>().ToArray();
             iterations.Add(iteration);
             grids.Add(string.Concat(classes.Select(c => (char)('0' + c))));
@@ -199,6 +200,7 @@ public static class FourClassTraining
 
         public void Record()
         {
+            if (!context.RecordsFrames) return;
             context.Record("region snapshot iterations", iterations);
             context.Record("region snapshots", grids);
         }
