@@ -1,3 +1,4 @@
+using Lessons.Core.Autograd;
 using Lessons.Core.Catalog;
 using Lessons.Core.Torch;
 
@@ -41,7 +42,8 @@ public sealed class RetainGraph : Lesson
         freed.Y.backward();
         // backward freed the values the nodes saved for it (MulBackward0 kept a and b), not the
         // nodes and edges: the graph reads the same, but cannot run again.
-        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, freed.Named);
+        // Its edge gradients cannot be read now: libtorch would have to run what backward freed.
+        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, BackwardStart.AlreadyFreed, freed.Named);
         string error;
         try
         {
