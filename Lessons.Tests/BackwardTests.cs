@@ -221,4 +221,60 @@ public sealed class BackwardTests
         Assert.Equal(reader.OrderProblem, graph.ToData()["backward_order_unavailable"]);
         Assert.NotNull(graph.Root!.Inputs[0].Grad); // the edge gradients do not depend on it
     }
+
+    // ---- the command line ------------------------------------------------------------------------
+
+    [Fact]
+    public void Json_edges_carry_the_gradients_of_001()
+    {
+        var (code, output, _) = CliRun.Run("lesson", "computational-graph", "--json");
+        Assert.Equal(0, code);
+        System.Text.Json.Nodes.JsonNode graph = System.Text.Json.Nodes.JsonNode.Parse(output)!["results"]!["graph: y"]!;
+        var names = graph["nodes"]!.AsArray().Select(n => (string?)n!["tensor"]).ToList();
+        var carried = graph["edges"]!.AsArray().Select(e => (
+            From: names[(int)e!["from"]!],
+            To: e["to"] is null ? "None" : names[(int)e["to"]!],
+            Grad: e["grad"]?.AsArray().Select(v => (double)v!).SingleOrDefault(),
+            Why: (string?)e["grad_unavailable"])).ToList();
+        Assert.Contains(("y", "a", 2.0, (string?)null), carried);
+        Assert.Contains(("y", "b", 3.0, (string?)null), carried);
+        Assert.Contains(("a", "w", 2.0, (string?)null), carried);
+        Assert.Contains(("a", "x", 2.0, (string?)null), carried);
+        Assert.Contains(("b", "w", 3.0, (string?)null), carried);
+        Assert.Single(carried, c => c.To == "None" && c.Why!.StartsWith("None: nothing is sent"));
+        Assert.Equal([0, 4, 1, 2, 3], graph["backward_order"]!.AsArray().Select(v => (int)v!)); // y, b, a, w, x
+    }
+
+    [Fact]
+    public void Backward_option_prints_the_engines_steps()
+    {
+        var (code, output, _) = CliRun.Run("lesson", "computational-graph", "--backward", "--quiet");
+        Assert.Equal(0, code);
+        string text = output.ReplaceLineEndings("\n");
+        Assert.Contains("step 1: y = MulBackward0 receives tensor([1.])\n"
+                        + "        sends tensor([2.]) to a = AddBackward0\n"
+                        + "        sends tensor([3.]) to b = AddBackward0\n"
+                        + "step 2: b = AddBackward0 receives tensor([3.])\n", text);
+        Assert.Contains("step 4: w = AccumulateGrad receives tensor([5.]) (tensor([3.]) from b + tensor([2.]) from a)\n"
+                        + "        w.grad: None -> tensor([5.])\n", text);
+    }
+
+    [Fact]
+    public void Backward_option_on_a_lesson_without_a_graph_is_refused_before_it_runs()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        CliResult result = CliRun.Run("lesson", "two-layer-manual", "--backward");
+        CliRun.AssertOneLineError(result, 2, "--backward", "two-layer-manual records no autograd graph", "computational-graph");
+        Assert.Empty(result.Out); // nothing ran: not even the heading
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"{started.Elapsed} is long enough to have run the lesson");
+        CliRun.AssertOneLineError(CliRun.Run("lesson", "simple-grad", "two-layer-manual", "--backward"), 2, "none of the 2 lessons");
+    }
+
+    [Fact]
+    public void Every_lesson_says_whether_it_records_a_graph_and_is_right()
+    {
+        foreach (Lesson lesson in LessonCatalog.All)
+            Assert.True(lesson.RecordsGraphs == CachedRuns.Get(lesson.Id).Graphs.Count > 0,
+                $"{lesson.Id}: RecordsGraphs is {lesson.RecordsGraphs}, its run recorded {CachedRuns.Get(lesson.Id).Graphs.Count} graphs");
+    }
 }

@@ -1,4 +1,6 @@
 using Lessons.Core.Autograd;
+using Lessons.Core.Tutorials.Seed001;
+using Lessons.Core.Tutorials.Seed003;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -199,5 +201,78 @@ public sealed class GradCheckTests
         GradCheckReport report = GradCheck.Run(v => v[0].sqrt(), [x]);
         Assert.False(report.Passed);
         Assert.Equal([0L], report.InputIndex);
+    }
+
+    // ---- the course's own functions and lessons ------------------------------------------------
+
+    [Fact]
+    public void Every_custom_autograd_function_in_the_course_passes()
+    {
+        // Found by reflection, so a new Function in a lesson cannot be left unchecked.
+        Type[] functions = typeof(CustomReluFunction).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && IsCustomFunction(t)).ToArray();
+        Assert.Equal([typeof(CustomReluFunction.MyReLU)], functions);
+
+        using var scope = NewDisposeScope();
+        // Away from 0, where ReLU has no derivative; negative and positive elements both.
+        var x = torch.tensor(new[,] { { -2.0, -0.4, 0.3 }, { 0.9, -1.1, 2.5 } }, requires_grad: true);
+        GradCheckReport report = GradCheck.Run(v => CustomReluFunction.MyReLU.apply(v[0]), [x]);
+        Assert.True(report.Passed, report.Verdict);
+        Assert.Equal(36, report.EntriesChecked);
+    }
+
+    static bool IsCustomFunction(Type type)
+    {
+        for (Type? t = type.BaseType; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() is var g
+                && (g == typeof(torch.autograd.SingleTensorFunction<>) || g == typeof(torch.autograd.MultiTensorFunction<>)))
+                return true;
+        return false;
+    }
+
+    [Fact]
+    public void Custom_relu_function_prints_MyReLUs_verdict_after_the_tutorials_output()
+    {
+        var run = CachedRuns.Get("custom-relu-function");
+        int marker = run.Transcript.ToList().FindIndex(l => l.StartsWith("# not in the tutorial: gradcheck(MyReLU.apply"));
+        Assert.True(marker > 500, "after the tutorial's 500 loss lines");
+        Assert.StartsWith("gradcheck passed: 25 Jacobian entries", run.Transcript[marker + 1]);
+        Assert.Equal(true, run.Results["gradcheck passed"]);
+    }
+
+    [Fact]
+    public void Computational_graphs_root_passes_with_respect_to_w_and_x()
+    {
+        using var scope = NewDisposeScope();
+        // 001 §1: y = (w + x) * (w + 1) at w = 1, x = 2, built as the lesson builds it.
+        GradCheckReport report = GradCheck.Run(v => torch.mul(torch.add(v[0], v[1]), WxGraph.AddOne(v[0])),
+            [torch.tensor(new[] { 1.0 }, requires_grad: true), torch.tensor(new[] { 2.0 }, requires_grad: true)]);
+        Assert.True(report.Passed, report.Verdict);
+        Assert.Equal(2, report.EntriesChecked);
+    }
+
+    [Fact]
+    public void Chain_rules_y2_passes_with_respect_to_w1_and_w2()
+    {
+        using var scope = NewDisposeScope();
+        // 002: y1 = x*w1 + b1, y2 = y1*w2 + b2 at x = 1, b1 = b2 = 1 (constants), w1 = w2 = 2.
+        var x = torch.tensor(1.0);
+        var b = torch.tensor(1.0);
+        GradCheckReport report = GradCheck.Run(v => (x * v[0] + b) * v[1] + b,
+            [torch.tensor(2.0, requires_grad: true), torch.tensor(2.0, requires_grad: true)]);
+        Assert.True(report.Passed, report.Verdict);
+        Assert.Empty(report.InputIndex); // 0-dim tensors have empty indices
+    }
+
+    [Fact]
+    public void Second_derivatives_first_and_second_derivatives_pass()
+    {
+        using var scope = NewDisposeScope();
+        // 001 §3: y = x² at x = 3; the first derivative's own graph (create_graph) is checked too.
+        var x = torch.tensor(new[] { 3.0 }, requires_grad: true);
+        Assert.True(GradCheck.Run(v => torch.pow(v[0], 2), [x]).Passed);
+        GradCheckReport second = GradCheck.Run(v => torch.autograd.grad([torch.pow(v[0], 2)], [v[0]], create_graph: true)[0], [x]);
+        Assert.True(second.Passed, second.Verdict);
+        Assert.Equal(2.0, second.Analytical, 9); // d²(x²)/dx² = 2
     }
 }

@@ -14,6 +14,7 @@ public sealed class GradTensors : Lesson
     public override string Id => "grad-tensors";
     public override string Title => "autograd 自动求导: grad_tensors, weights for a vector's backward";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "grad_tensors的使用", Position: 2);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         backward() of a vector needs one weight per element (grad_tensors, PyTorch's gradient=
         argument): the leaves receive the weighted sum of each element's gradient. With

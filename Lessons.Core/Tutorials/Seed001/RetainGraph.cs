@@ -13,6 +13,7 @@ public sealed class RetainGraph : Lesson
     public override string Id => "retain-graph";
     public override string Title => "autograd 自动求导: backward twice with retain_graph";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. autograd 自动求导", Position: 1);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         backward() frees the values the graph saved for the backward pass, so a second backward
         through the same graph fails; retain_graph=True on the first keeps them, and the second
