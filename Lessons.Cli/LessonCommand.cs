@@ -49,7 +49,7 @@ public static class LessonCommand
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
         var plots = new Option<string?>("--plots")
         {
-            Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder (created if missing), and the autograd graph as <id>-graph.dot/.svg/.png.",
+            Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder (created if missing), the autograd graph as <id>-graph.dot/.svg/.png and its backward as <id>-backward.gif.",
         };
         var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees, each edge with the gradient it carries." };
         var backward = new Option<bool>("--backward") { Description = "Print backward of each recorded graph as the engine runs it, node by node: what each node receives and sends, and each leaf's .grad." };
@@ -110,6 +110,9 @@ public static class LessonCommand
                     GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
                     foreach (string picture in pictures.Files) Written(picture);
                     if (pictures.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(pictures.Problem);
+                    GraphPictureResult backward = BackwardAnimation.Write(result, folder);
+                    foreach (string gif in backward.Files) Written(gif);
+                    if (backward.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(backward.Problem);
                     else if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
                 if (run.Json) console.Out.WriteLine(RunJson.Serialize(result, figures));

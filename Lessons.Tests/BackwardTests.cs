@@ -277,4 +277,122 @@ public sealed class BackwardTests
             Assert.True(lesson.RecordsGraphs == CachedRuns.Get(lesson.Id).Graphs.Count > 0,
                 $"{lesson.Id}: RecordsGraphs is {lesson.RecordsGraphs}, its run recorded {CachedRuns.Get(lesson.Id).Graphs.Count} graphs");
     }
+
+    // ---- pictures, the animation and the course page ----------------------------------------------
+
+    static string RequireDot() =>
+        Lessons.Core.Figures.Graphviz.FindDot() ?? throw new InvalidOperationException(
+            $"Graphviz's dot is not on PATH: this test needs it ({Lessons.Core.Figures.GraphPictures.InstallHint})");
+
+    [Fact]
+    public void The_graph_picture_labels_every_edge_with_its_gradient()
+    {
+        string dot = Lessons.Core.Figures.GraphPictures.Dot(CachedRuns.Get("computational-graph"));
+        // Five edges carry a gradient (2, 3 out of y; 2, 2 out of a; 3 out of b); None's carries none.
+        Assert.Equal(3, CountOf(dot, "[label=\"tensor([2.])\", fontsize=9, fontcolor=firebrick]"));
+        Assert.Equal(2, CountOf(dot, "[label=\"tensor([3.])\", fontsize=9, fontcolor=firebrick]"));
+        string chain = Lessons.Core.Figures.GraphPictures.Dot(CachedRuns.Get("chain-rule"));
+        Assert.Equal(2, CountOf(chain, "[label=\"?\""));
+    }
+
+    static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+
+    [Fact]
+    public void Every_frame_of_a_graph_has_the_same_layout_and_only_the_running_nodes_edges_are_red()
+    {
+        string dot = RequireDot();
+        AutogradGraph graph = Graph("grad-tensors", "loss");
+        IReadOnlyList<int> order = graph.BackwardOrder!;
+        string folder = Path.Combine(Path.GetTempPath(), "backward-frames-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var sizes = new HashSet<(int, int)>();
+            for (int step = 0; step <= order.Count + 1; step++)
+            {
+                string text = Lessons.Core.Figures.BackwardAnimation.FrameDot(graph, order, step);
+                int sending = step >= 1 && step <= order.Count ? graph.Nodes[order[step - 1]].Inputs.Count(i => i.To is not null) : 0;
+                Assert.Equal(sending, CountOf(text, "fontcolor=red3, color=red3"));
+                string file = Path.Combine(folder, $"f{step}");
+                File.WriteAllText(file + ".dot", text);
+                Assert.Null(Lessons.Core.Figures.Graphviz.Render(dot, file + ".dot", "png", file + ".png"));
+                byte[] png = File.ReadAllBytes(file + ".png");
+                // PNG's IHDR: width and height, big-endian, at bytes 16 and 20.
+                sizes.Add((System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)),
+                           System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+            }
+            Assert.Single(sizes);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Plots_writes_the_backward_gif_one_frame_per_node_at_one_frame_a_second()
+    {
+        RequireDot();
+        string folder = Path.Combine(Path.GetTempPath(), "backward-gif-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output, _) = CliRun.Run("lesson", "computational-graph", "--plots", folder, "--quiet");
+            Assert.Equal(0, code);
+            string gif = Path.Combine(folder, "computational-graph-backward.gif");
+            Assert.Contains("figure: " + gif, output);
+            List<int> delays = GifFrameDelays(File.ReadAllBytes(gif));
+            // Before backward, one frame for each of the 5 nodes, and the end; the last one held 2 s.
+            Assert.Equal([100, 100, 100, 100, 100, 100, 200], delays);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Each frame's delay in hundredths of a second, walking the GIF's blocks (no image decoded).</summary>
+    static List<int> GifFrameDelays(byte[] gif)
+    {
+        Assert.Equal("GIF89a", System.Text.Encoding.ASCII.GetString(gif, 0, 6));
+        int at = 13;
+        if ((gif[10] & 0x80) != 0) at += 3 << ((gif[10] & 7) + 1); // global colour table
+        var delays = new List<int>();
+        int pending = -1;
+        void SkipSubBlocks() { while (gif[at] != 0) at += gif[at] + 1; at++; }
+        while (gif[at] != 0x3B)
+        {
+            if (gif[at] == 0x21)
+            {
+                if (gif[at + 1] == 0xF9) pending = gif[at + 4] | gif[at + 5] << 8; // graphic control: delay
+                at += 2;
+                SkipSubBlocks();
+            }
+            else if (gif[at] == 0x2C)
+            {
+                byte flags = gif[at + 9];
+                at += 10;
+                if ((flags & 0x80) != 0) at += 3 << ((flags & 7) + 1); // local colour table
+                at++; // LZW minimum code size
+                SkipSubBlocks();
+                delays.Add(pending);
+            }
+            else throw new InvalidDataException($"unexpected GIF block 0x{gif[at]:x2} at {at}");
+        }
+        return delays;
+    }
+
+    [Fact]
+    public void The_course_page_shows_the_backward_of_the_001_and_002_lessons_with_what_to_watch()
+    {
+        RequireDot();
+        foreach (string id in new[] { "computational-graph", "static-and-dynamic-graphs", "retain-graph", "grad-tensors", "second-derivative", "chain-rule" })
+        {
+            string section = LessonDocs.RunSection(CachedRuns.Get(id));
+            Assert.Contains($"![{id}-backward](figures/{id}-backward.gif)", section);
+            Assert.Contains("Watch ", section);
+            Assert.Contains($"![{id}-graph](figures/{id}-graph.png)", section);
+        }
+        Assert.Null(LessonDocs.DocBackwardAnimation(CachedRuns.Get("custom-relu-function"))); // 003: picture only
+        Assert.Contains("w.grad = 5 while x.grad = 2", LessonDocs.RunSection(CachedRuns.Get("computational-graph")));
+    }
 }
