@@ -79,6 +79,12 @@ public sealed record AutogradGraph(string Name, IReadOnlyList<GraphNode> Nodes, 
     /// <summary>Why the engine's order cannot be given (the nodes' sequence numbers could not be validated); null when it can.</summary>
     public string? OrderUnavailable { get; init; }
 
+    /// <summary>A note for a graph some of whose gradients are too large to print, saying how they are shown instead; null if none is.</summary>
+    public string? SummaryNote =>
+        Nodes.Any(n => n.Received is { Count: > GradientValue.MaxTextElements } || n.Inputs.Any(i => i.Grad is { Count: > GradientValue.MaxTextElements }))
+            ? $"(gradients of more than {GradientValue.MaxTextElements} elements are shown by shape and norm; --json keeps up to {GradientValue.MaxValues} values of each)"
+            : null;
+
     /// <summary>
     /// The node ids in the order libtorch's engine runs them in a <c>backward()</c> of the root
     /// (see <see cref="EngineOrder"/>); null when <see cref="OrderUnavailable"/> says why.
@@ -144,6 +150,7 @@ public sealed record AutogradGraph(string Name, IReadOnlyList<GraphNode> Nodes, 
         if (RootGradient is not null) header += $" (← what each edge carries in backward, starting from {RootGradientSource})";
         else if (GradsUnavailable is not null) header += $" (edge gradients not read: {GradsUnavailable})";
         var lines = new List<string> { header };
+        if (SummaryNote is { } summarised) lines.Add(summarised);
         // An edge whose gradient cannot be read points to a numbered note below the tree: the reasons repeat.
         var notes = new List<string>();
         string Note(string reason)

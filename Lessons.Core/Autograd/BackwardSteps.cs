@@ -28,6 +28,7 @@ public static class BackwardSteps
               + "of the nodes that are ready, the one made last runs first; AccumulateGrad as soon as it is ready)" + start
             : $"backward of {graph.Name}: {nodes.Count} nodes, in next_functions order ({graph.OrderUnavailable})" + start);
 
+        if (graph.SummaryNote is { } summarised) lines.Add(summarised);
         var notes = new List<string>();
         string Note(string reason)
         {
@@ -56,7 +57,7 @@ public static class BackwardSteps
                 break;
             }
             string received = $"step {step}: {node.Label} receives {Value(node.Received, node.ReceivedUnavailable)}";
-            if (delivered[id].Count > 1)
+            if (delivered[id].Count > 1 && delivered[id].All(d => d.Edge.Grad is not null))
                 received += " (" + string.Join(" + ", delivered[id].Select(d => $"{Value(d.Edge.Grad, d.Edge.GradUnavailable)} from {Short(nodes[d.From])}")) + ")";
             lines.Add(received);
             string indent = new(' ', $"step {step}: ".Length);

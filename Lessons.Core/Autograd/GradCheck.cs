@@ -43,7 +43,9 @@ public static class GradCheck
     /// <c>autograd.grad</c> per output element (a one-hot <c>grad_outputs</c>, the graph retained);
     /// the numerical one from evaluating the function at each input element moved by ±eps, with
     /// grad mode on so that functions which differentiate inside (a first derivative built with
-    /// <c>create_graph</c>) can be checked too. Defaults are PyTorch's.
+    /// <c>create_graph</c>) can be checked too. Defaults are PyTorch's. One caution: an error that
+    /// libtorch raises inside <c>autograd.grad</c> (a backward that fails) is not caught by TorchSharp
+    /// 0.107's native wrapper and ends the process, so the function's backward must be able to run.
     /// </summary>
     public static GradCheckReport Run(Func<IReadOnlyList<Tensor>, Tensor> function, IReadOnlyList<Tensor> inputs,
         double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3)

@@ -106,8 +106,9 @@ public static class BackwardAnimation
         GraphNode node = graph.Nodes[order[step - 1]];
         // Several in-edges: what each delivered, in the order their senders ran (the input buffer's sum).
         var incoming = order.Take(step - 1).SelectMany(from => graph.Nodes[from].Inputs.Where(i => i.To == node.Id)
-            .Select(i => $"{i.Grad?.Text ?? "?"} from {Short(graph.Nodes[from])}")).ToList();
-        string parts = incoming.Count > 1 ? " = " + string.Join(" + ", incoming) : "";
+            .Select(i => (i.Grad, From: graph.Nodes[from]))).ToList();
+        string parts = incoming.Count > 1 && incoming.All(i => i.Grad is not null)
+            ? " = " + string.Join(" + ", incoming.Select(i => $"{i.Grad!.Text} from {Short(i.From)}")) : "";
         string detail;
         if (node.Kind == GraphNodeKind.Leaf)
             detail = $"{node.Tensor ?? "the leaf"}.grad = {node.GradAfter?.Text ?? "?"}";

@@ -106,8 +106,8 @@ public sealed class CustomReluFunction : Lesson
         context.Record("relu grad_fn", reluNode);
 
         // Not in the tutorial: MyReLU's hand-written backward checked against central differences.
-        // The points keep away from 0, where ReLU has no derivative: a step of eps across the kink
-        // would measure half of each side's slope, and the check would fail a correct backward.
+        // The points keep away from 0, where ReLU has no derivative: a difference across the kink
+        // measures the two slopes' average, 0.5, where MyReLU's backward gives 1, and would fail.
         context.Print("# not in the tutorial: gradcheck(MyReLU.apply, x) in float64 at x = -1.5, -0.3, 0.2, 1.1, 2.4 (away from 0, where ReLU has no derivative)");
         var points = torch.tensor(new[] { -1.5, -0.3, 0.2, 1.1, 2.4 }, float64, device: context.Device, requires_grad: true);
         GradCheckReport check = GradCheck.Run(inputs => MyReLU.apply(inputs[0]), [points]);
