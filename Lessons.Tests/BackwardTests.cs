@@ -271,6 +271,15 @@ public sealed class BackwardTests
     }
 
     [Fact]
+    public void With_several_lessons_backward_goes_to_those_that_record_a_graph()
+    {
+        var (code, output, _) = CliRun.Run("lesson", "simple-grad", "computational-graph", "--backward", "--quiet", "--jobs", "1");
+        Assert.Equal(0, code);
+        Assert.Single(output.Split('\n'), line => line.StartsWith("backward of y: 5 nodes"));
+        CliRun.AssertOneLineError(CliRun.Run("lesson", "computational-graph", "--code", "--backward"), 2, "--code", "--backward has nothing to do");
+    }
+
+    [Fact]
     public void Every_lesson_says_whether_it_records_a_graph_and_is_right()
     {
         foreach (Lesson lesson in LessonCatalog.All)
