@@ -49,15 +49,16 @@ public static class LessonCommand
         var explain = new Option<bool>("--explain") { Description = "Print the lesson's notes before running it." };
         var plots = new Option<string?>("--plots")
         {
-            Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder (created if missing), and the autograd graph as <id>-graph.dot/.svg/.png.",
+            Description = "Write the tutorial's figures as PNG files (and training as animated GIFs) into this folder (created if missing), the autograd graph as <id>-graph.dot/.svg/.png and its backward as <id>-backward.gif.",
         };
-        var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees." };
+        var graph = new Option<bool>("--graph") { Description = "Print the autograd graphs the lesson recorded, as indented trees, each edge with the gradient it carries." };
+        var backward = new Option<bool>("--backward") { Description = "Print backward of each recorded graph as the engine runs it, node by node: what each node receives and sends, and each leaf's .grad." };
         var code = new Option<bool>("--code") { Description = "Print the lesson's C# (its Run and the code it uses), taken from its source, instead of running it." };
         var jobs = LessonBatch.JobsOption("With several lessons: how many run at once, each in its own process (default: one per core, as memory allows).");
 
         var command = new Command("lesson", "Run lessons and print what the tutorial prints.")
         {
-            id, device, seed, set, json, quiet, explain, plots, graph, code, jobs,
+            id, device, seed, set, json, quiet, explain, plots, graph, backward, code, jobs,
         };
         command.SetAction(parsed =>
         {
@@ -65,7 +66,7 @@ public static class LessonCommand
                 return LessonsCommandLine.Guarded(console, () =>
                 {
                     // --code prints the source and runs nothing: an option about running would be silently ignored.
-                    Option[] running = [device, seed, set, json, quiet, explain, plots, graph, jobs];
+                    Option[] running = [device, seed, set, json, quiet, explain, plots, graph, backward, jobs];
                     if (running.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is Option given)
                         throw new LessonUsageException($"--code prints the lesson's C# without running it, so {given.Name} has nothing to do; leave one of them out");
                     foreach (Lesson shown in LessonCatalog.Select(parsed.GetValue(id)!))
@@ -96,6 +97,7 @@ public static class LessonCommand
                         Progress = progress,
                     }));
                 if (run.Graph && !run.Json) PrintGraphs(console, result);
+                if (run.Backward && !run.Json) PrintBackward(console, result);
                 if (folder is not null)
                 {
                     void Written(string path)
@@ -108,6 +110,9 @@ public static class LessonCommand
                     GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
                     foreach (string picture in pictures.Files) Written(picture);
                     if (pictures.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(pictures.Problem);
+                    GraphPictureResult backward = BackwardAnimation.Write(result, folder);
+                    foreach (string gif in backward.Files) Written(gif);
+                    if (backward.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(backward.Problem);
                     else if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
                 if (run.Json) console.Out.WriteLine(RunJson.Serialize(result, figures));
@@ -119,7 +124,7 @@ public static class LessonCommand
     }
 
     /// <summary>What a parsed <c>lesson</c> command asks for, every part of it checked.</summary>
-    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph);
+    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph, bool Backward = false);
 
     /// <summary>
     /// Everything that can be wrong with the input, found before any output and without running
@@ -130,6 +135,8 @@ public static class LessonCommand
     public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
     {
         Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
+        bool backward = parsed.GetValue<bool>("--backward");
+        if (backward && !lesson.RecordsGraphs) throw NoGraphForBackward([lesson]);
         var settings = new LessonSettings
         {
             Device = parsed.GetValue<string>("--device") ?? "cpu",
@@ -146,7 +153,15 @@ public static class LessonCommand
         if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
         LessonRunner.Check(lesson, settings);
         return new LessonInvocation(lesson, settings, folder,
-            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"));
+            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"), backward);
+    }
+
+    /// <summary>The one-line refusal of <c>--backward</c> where no lesson asked for records a graph.</summary>
+    static LessonUsageException NoGraphForBackward(IReadOnlyList<Lesson> lessons)
+    {
+        string which = lessons.Count == 1 ? $"{lessons[0].Id} records no autograd graph" : $"none of the {lessons.Count} lessons records an autograd graph";
+        string graphLessons = string.Join(", ", LessonCatalog.All.Where(l => l.RecordsGraphs).Select(l => l.Id));
+        return new LessonUsageException($"--backward shows the backward of a recorded graph, and {which}; lessons that record one: {graphLessons}");
     }
 
     // Several ids, or a pattern (which may match one lesson or many): the batch path, whose output is the same per lesson.
@@ -170,6 +185,9 @@ public static class LessonCommand
     static BatchInvocation ValidateBatch(ParseResult parsed)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
+        // --backward goes to the lessons that record a graph; it is an error only if none does.
+        bool backward = parsed.GetValue<bool>("--backward");
+        if (backward && !lessons.Any(l => l.RecordsGraphs)) throw NoGraphForBackward(lessons);
         string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
         static string OptionName(string assignment) => assignment.Split('=', 2)[0].Trim();
         static bool Has(Lesson lesson, string assignment) => lesson.Options.Any(o => o.Name == OptionName(assignment));
@@ -197,6 +215,7 @@ public static class LessonCommand
             var args = new List<string> { "lesson", lesson.Id };
             foreach (string assignment in own) args.AddRange(["--set", assignment]);
             args.AddRange(common);
+            if (backward && lesson.RecordsGraphs) args.Add("--backward");
             children.Add((lesson, args));
         }
         LessonRunner.Check(lessons[0], new LessonSettings { Device = device }); // the device, once
@@ -214,6 +233,13 @@ public static class LessonCommand
         }
         foreach (var recorded in run.Graphs)
             foreach (string line in recorded.TreeLines()) console.Out.WriteLine(line);
+    }
+
+    /// <summary>What <c>--backward</c> prints: each recorded graph's backward, step by step.</summary>
+    static void PrintBackward(CliConsole console, LessonRun run)
+    {
+        foreach (var recorded in run.Graphs)
+            foreach (string line in Lessons.Core.Autograd.BackwardSteps.Lines(recorded)) console.Out.WriteLine(line);
     }
 
     /// <summary>What <c>--explain</c> prints: title, source, notes and options.</summary>

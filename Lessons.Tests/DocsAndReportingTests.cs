@@ -53,8 +53,9 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
             var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder);
             Assert.Equal(ExitCodes.Ok, code);
             Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), output);
-            Assert.Contains("wrote files: 1", error); // its graph picture
+            Assert.Contains("wrote files: 2", error); // its graph picture and its backward animation
             Assert.True(File.Exists(Path.Combine(folder, "computational-graph-graph.png")));
+            Assert.True(File.Exists(Path.Combine(folder, "computational-graph-backward.gif")));
         }
         finally
         {

@@ -102,7 +102,8 @@ public sealed class GraphPictureTests
         var (code, output, _) = CliRun.Run("lesson", "computational-graph", "--graph", "--quiet");
         Assert.Equal(0, code);
         string text = output.ReplaceLineEndings("\n");
-        Assert.Contains("graph y: 5 nodes, 6 edges\ny = MulBackward0\n├─ a = AddBackward0\n│  ├─ w = AccumulateGrad\n", text);
+        Assert.Contains("graph y: 5 nodes, 6 edges (← what each edge carries in backward, starting from ones, as backward() of a one-element tensor does)\n"
+                        + "y = MulBackward0   ← tensor([1.])\n├─ a = AddBackward0   ← tensor([2.])\n│  ├─ w = AccumulateGrad   ← tensor([2.])\n", text);
         Assert.Contains("((<AccumulateGrad object at 0x", text); // next_functions in the transcript
 
         var none = CliRun.Run("lesson", "simple-grad", "--graph", "--quiet");

@@ -25,7 +25,19 @@ public static class AutogradGraphs
     /// TensorImpl), any other tensor names its grad_fn.
     /// </summary>
     public static AutogradGraph Read(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors) =>
-        reader.Value.Read(name, output, tensors);
+        reader.Value.Read(name, output, BackwardStart.Ones, tensors);
+
+    /// <summary>
+    /// As <see cref="Read(string, Tensor, (string Name, Tensor Tensor)[])"/>, and the gradient each
+    /// edge carries in a backward of <paramref name="output"/> that starts as <paramref name="backward"/>
+    /// says, read from libtorch while the graph is alive (see <see cref="EdgeGradients"/>); the graph
+    /// is left as it was.
+    /// </summary>
+    public static AutogradGraph Read(string name, Tensor output, BackwardStart backward, params (string Name, Tensor Tensor)[] tensors) =>
+        reader.Value.Read(name, output, backward, tensors);
+
+    /// <summary>Why the engine's order cannot be read from the nodes' sequence numbers here; null when it can.</summary>
+    public static string? OrderUnavailableReason => reader.Value.Problem ?? reader.Value.OrderProblem;
 
     /// <summary>
     /// What Python prints for <c>tensor.grad_fn.next_functions</c>:
@@ -72,6 +84,9 @@ internal sealed class GraphReader
     /// <summary>Why graphs cannot be read; null when they can.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>Why the nodes' sequence numbers (the engine's order) cannot be trusted; null when they were validated.</summary>
+    public string? OrderProblem { get; private set; }
+
     public static GraphReader CreateForThisProcess()
     {
         if (!GradFn.IsAvailable) return new GraphReader(null, null, GradFn.UnavailableReason);
@@ -92,14 +107,22 @@ internal sealed class GraphReader
         return reader;
     }
 
-    public AutogradGraph Read(string name, Tensor output, IReadOnlyList<(string Name, Tensor Tensor)> tensors) =>
-        Problem is { } problem ? AutogradGraph.Failed(name, problem) : Walk(name, output, tensors);
+    public AutogradGraph Read(string name, Tensor output, BackwardStart backward, IReadOnlyList<(string Name, Tensor Tensor)> tensors)
+    {
+        if (Problem is { } problem) return AutogradGraph.Failed(name, problem);
+        var (graph, tensorOf) = Walk(name, output, tensors);
+        if (!graph.IsAvailable || graph.Root is null) return graph;
+        if (OrderProblem is not null)
+            graph = graph with { Nodes = [.. graph.Nodes.Select(n => n with { SequenceNr = null })], OrderUnavailable = OrderProblem };
+        return EdgeGradients.Attach(graph, output, backward, tensorOf);
+    }
 
     /// <summary>
     /// Builds y = (w + x) * (w + 1) and checks that this layout reads it as it must be: root
     /// MulBackward0 with two AddBackward0 inputs; a's inputs AccumulateGrad(w), AccumulateGrad(x);
     /// b's inputs the same AccumulateGrad(w) and None; the nodes' addresses those of the tensors'
-    /// grad_fn; sequence and topological numbers as libtorch assigns them. Returns what failed, or null.
+    /// grad_fn; topological numbers as libtorch assigns them. Returns what failed, or null; the sequence numbers,
+    /// which only the engine's order needs, are checked apart (<see cref="OrderProblem"/>).
     /// </summary>
     internal string? Validate()
     {
@@ -113,8 +136,14 @@ internal sealed class GraphReader
             var a = torch.add(w, x);
             var b = torch.add(w, torch.tensor(1f));
             var y = torch.mul(a, b);
-            AutogradGraph graph = Walk("check", y, [("w", w), ("x", x)]);
+            AutogradGraph graph = Walk("check", y, [("w", w), ("x", x)]).Graph;
             string? mismatch = graph.IsAvailable ? CheckKnownShape(graph, y, a, b) : graph.Unavailable;
+            if (mismatch is null)
+            {
+                string? order = CheckSequenceNumbers(graph);
+                OrderProblem = order is null ? null
+                    : $"the engine's order is unavailable: libtorch's sequence numbers do not read as this project expects ({layout!.Platform}): on y = (w + x) * (w + 1), {order}";
+            }
             return mismatch is null ? null : $"{prefix} ({layout!.Platform}): on y = (w + x) * (w + 1), {mismatch}";
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -148,31 +177,58 @@ internal sealed class GraphReader
             if (!memory!.TryReadUInt64(node.Address + layout!.TopologicalNr, out ulong value) || value != topological)
                 return $"{node.Name}'s topological_nr does not read as {topological}";
         }
-        foreach (GraphNode leaf in new[] { accumulateW, accumulateX })
-        {
-            if (!memory!.TryReadUInt64(leaf.Address + layout!.SequenceNr, out ulong sequence) || sequence != ulong.MaxValue)
-                return "AccumulateGrad's sequence_nr does not read as UINT64_MAX";
-        }
         return null;
     }
 
-    AutogradGraph Walk(string name, Tensor output, IReadOnlyList<(string Name, Tensor Tensor)> tensors)
+    /// <summary>
+    /// The known graph's sequence numbers, read at <see cref="NodeLayout.SequenceNr"/>: libtorch numbers
+    /// nodes as they are made, one thread-local counter, so a, b and y (made in that order, nothing in
+    /// between) read n, n + 1, n + 2; the AccumulateGrads UINT64_MAX. The
+    /// engine then runs y, b (made after a), a, w, x: b first is the point of the check, since a
+    /// plain walk of next_functions would run a first.
+    /// </summary>
+    static string? CheckSequenceNumbers(AutogradGraph graph)
+    {
+        GraphNode root = graph.Root!;
+        GraphNode a = graph.Nodes[root.Inputs[0].To!.Value], b = graph.Nodes[root.Inputs[1].To!.Value];
+        if (a.SequenceNr is not ulong sa || b.SequenceNr is not ulong sb || root.SequenceNr is not ulong sy)
+            return "a node's sequence_nr cannot be read";
+        if (sb != sa + 1 || sy != sb + 1)
+            return $"a, b and y read sequence_nr {sa}, {sb}, {sy}, not three consecutive numbers";
+        int w = a.Inputs[0].To!.Value, x = a.Inputs[1].To!.Value;
+        if (graph.Nodes[w].SequenceNr != ulong.MaxValue || graph.Nodes[x].SequenceNr != ulong.MaxValue)
+            return "AccumulateGrad's sequence_nr does not read as UINT64_MAX";
+        IReadOnlyList<int> order = EngineOrder.Of(graph);
+        int[] expected = [root.Id, b.Id, a.Id, w, x];
+        return order.SequenceEqual(expected) ? null
+            : $"the engine's order works out as {string.Join(", ", order.Select(id => graph.Nodes[id].Tensor ?? graph.Nodes[id].Name))}, not y, b, a, w, x";
+    }
+
+    (AutogradGraph Graph, Dictionary<int, Tensor> TensorOf) Walk(string name, Tensor output, IReadOnlyList<(string Name, Tensor Tensor)> tensors)
     {
         nint root = GradFn.NodePointer(output);
-        if (root == 0) return new AutogradGraph(name, []);
+        if (root == 0) return (new AutogradGraph(name, []), []);
 
         // Labels: non-leaves by their grad_fn, leaves by their TensorImpl (what AccumulateGrad holds).
         var nodeTensors = new Dictionary<nint, List<string>>();
         var leafTensors = new Dictionary<nint, List<string>>();
+        // The first tensor named for a node (by its grad_fn) or a leaf (by its TensorImpl), for the edge gradients.
+        var nodeTensor = new Dictionary<nint, Tensor>();
+        var leafTensor = new Dictionary<nint, Tensor>();
         foreach (var (tensorName, tensor) in tensors)
         {
             nint node = GradFn.NodePointer(tensor);
-            if (node != 0) Add(nodeTensors, node, tensorName);
+            if (node != 0)
+            {
+                Add(nodeTensors, node, tensorName);
+                nodeTensor.TryAdd(node, tensor);
+            }
             else if (tensor.requires_grad)
             {
                 if (!memory!.TryReadPointer(tensor.Handle, out nint impl))
-                    return AutogradGraph.Failed(name, $"the TensorImpl of '{tensorName}' cannot be read");
+                    return (AutogradGraph.Failed(name, $"the TensorImpl of '{tensorName}' cannot be read"), []);
                 Add(leafTensors, impl, tensorName);
+                leafTensor.TryAdd(impl, tensor);
             }
             GC.KeepAlive(tensor);
         }
@@ -186,9 +242,9 @@ internal sealed class GraphReader
         {
             nint node = pending.Pop();
             if (ids.ContainsKey(node)) continue;
-            if (order.Count == MaxNodes) return AutogradGraph.Failed(name, $"the graph has more than {MaxNodes} nodes");
+            if (order.Count == MaxNodes) return (AutogradGraph.Failed(name, $"the graph has more than {MaxNodes} nodes"), []);
             RawNode raw = ReadNode(node);
-            if (raw.Error is not null) return AutogradGraph.Failed(name, raw.Error);
+            if (raw.Error is not null) return (AutogradGraph.Failed(name, raw.Error), []);
             ids[node] = order.Count;
             order.Add(node);
             read.Add(raw);
@@ -199,18 +255,23 @@ internal sealed class GraphReader
         GC.KeepAlive(output);
 
         var nodes = new List<GraphNode>(order.Count);
+        var tensorOf = new Dictionary<int, Tensor>();
         for (int id = 0; id < order.Count; id++)
         {
             RawNode raw = read[id];
             bool isLeaf = raw.Name == "AccumulateGrad";
+            Tensor? own = isLeaf
+                ? raw.Variable is nint leafImpl && leafTensor.TryGetValue(leafImpl, out var leaf) ? leaf : null
+                : nodeTensor.TryGetValue(order[id], out var made) ? made : null;
+            if (own is not null) tensorOf[id] = own;
             string? label = isLeaf
                 ? raw.Variable is nint impl && leafTensors.TryGetValue(impl, out var leafNames) ? string.Join(", ", leafNames) : null
                 : nodeTensors.TryGetValue(order[id], out var names) ? string.Join(", ", names) : null;
             var inputs = raw.Edges.Select(e => new GraphInput(e.Function == 0 ? null : ids[e.Function], e.InputNr)).ToList();
             GraphNodeKind kind = id == 0 ? GraphNodeKind.Root : isLeaf ? GraphNodeKind.Leaf : GraphNodeKind.Operation;
-            nodes.Add(new GraphNode(id, raw.Name, kind, label, order[id], inputs));
+            nodes.Add(new GraphNode(id, raw.Name, kind, label, order[id], inputs) { SequenceNr = raw.SequenceNr });
         }
-        return new AutogradGraph(name, nodes);
+        return (new AutogradGraph(name, nodes), tensorOf);
     }
 
     static void Add(Dictionary<nint, List<string>> map, nint key, string name)
@@ -221,7 +282,7 @@ internal sealed class GraphReader
 
     sealed record RawEdge(nint Function, uint InputNr);
 
-    sealed record RawNode(string Name, IReadOnlyList<RawEdge> Edges, nint? Variable, string? Error = null);
+    sealed record RawNode(string Name, IReadOnlyList<RawEdge> Edges, nint? Variable, string? Error = null, ulong? SequenceNr = null);
 
     RawNode ReadNode(nint node)
     {
@@ -268,6 +329,8 @@ internal sealed class GraphReader
                 return Fail("AccumulateGrad's variable cannot be read");
             variable = impl;
         }
-        return new RawNode(name, edges, variable);
+        // Node::sequence_nr_; trusted for the engine's order only once validated (CheckSequenceNumbers).
+        ulong? sequence = m.TryReadUInt64(node + l.SequenceNr, out ulong value) ? value : null;
+        return new RawNode(name, edges, variable, SequenceNr: sequence);
     }
 }

@@ -34,6 +34,9 @@ internal sealed record NodeLayout(
     /// shipped binary: the constructor <c>AccumulateGrad::AccumulateGrad(at::Tensor)</c> in
     /// libtorch_cpu.so stores UINT64_MAX and 0 at 0x18/0x20, the thread id at 0x30, zeroes the
     /// vector at 0x60-0x70, walks edges with a stride of 0x18, and moves the tensor's impl into 0x1d8.
+    /// <c>sequence_nr_</c> (the engine's order) is checked on its own on the known graph: a, b and y,
+    /// made one after another, read three consecutive numbers and the AccumulateGrads UINT64_MAX;
+    /// where that fails only the order is reported unavailable.
     /// </summary>
     public static readonly NodeLayout LibTorch210LinuxX64 = new("libtorch 2.10 on Linux x86-64",
         SequenceNr: 0x18, TopologicalNr: 0x20, NextEdges: 0x60, EdgeSize: 0x18, EdgeInputNr: 0x10,

@@ -43,6 +43,13 @@ public abstract class Lesson
     public virtual IReadOnlyList<LessonOption> Options => [];
 
     /// <summary>
+    /// Whether <see cref="Run"/> records autograd graphs (<see cref="LessonContext.RecordGraph(string, TorchSharp.torch.Tensor, (string Name, TorchSharp.torch.Tensor Tensor)[])"/>),
+    /// known before it runs, so that <c>--backward</c> on a lesson without one is refused at once.
+    /// A test checks it against what each lesson's run records.
+    /// </summary>
+    public virtual bool RecordsGraphs => false;
+
+    /// <summary>
     /// About how many bytes a run with these option values allocates at its peak: the tensors it
     /// holds (from the lesson's shapes), and the transcript lines and recorded numbers that grow
     /// with its steps. Checked against the memory available before the lesson starts, so a size

@@ -94,11 +94,20 @@ public sealed class LessonContext
     /// (<c>("w", w)</c>) and any computed tensors for the labels. The graph joins <see cref="Graphs"/>
     /// and, as nodes and edges, the results under <c>graph: name</c>.
     /// </summary>
-    public AutogradGraph RecordGraph(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors)
+    public AutogradGraph RecordGraph(string name, Tensor output, params (string Name, Tensor Tensor)[] tensors) =>
+        RecordGraph(name, output, BackwardStart.Ones, tensors);
+
+    /// <summary>
+    /// As <see cref="RecordGraph(string, Tensor, (string Name, Tensor Tensor)[])"/>, for a backward
+    /// that starts as <paramref name="backward"/> says (the tutorial's grad_tensors, or a graph whose
+    /// backward already ran): each edge's gradient is read for that backward. Record before the
+    /// backward, while the graph is whole.
+    /// </summary>
+    public AutogradGraph RecordGraph(string name, Tensor output, BackwardStart backward, params (string Name, Tensor Tensor)[] tensors)
     {
         if (results.ContainsKey(GraphResultName(name)))
             throw new InvalidOperationException($"a graph named '{name}' was recorded already; each needs its own name");
-        AutogradGraph graph = AutogradGraphs.Read(name, output, tensors);
+        AutogradGraph graph = AutogradGraphs.Read(name, output, backward, tensors);
         graphs.Add(graph);
         results[GraphResultName(name)] = graph.ToData();
         return graph;

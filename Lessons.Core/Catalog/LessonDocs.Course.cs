@@ -211,6 +211,7 @@ public static partial class LessonDocs
         foreach (LessonRun run in runs)
         {
             written += AnimationWriter.Write(run, folder).Count;
+            written += WriteBackwardAnimations(run, folder);
             if (ExerciseCatalog.For(run.Lesson.Id) is not { } exercises) continue;
             foreach (var (_, figure) in ExerciseFigures(exercises))
             {
@@ -230,6 +231,7 @@ public static partial class LessonDocs
         foreach (LessonRun run in runs)
         {
             foreach (Animation animation in AnimationWriter.For(run)) yield return animation.Name + ".gif";
+            if (DocBackwardAnimation(run) is string backward) yield return backward;
             if (ExerciseCatalog.For(run.Lesson.Id) is { } exercises)
                 foreach (var (_, figure) in ExerciseFigures(exercises)) yield return figure.Name + ".png";
         }

@@ -79,6 +79,7 @@ public static partial class LessonDocs
             text.AppendLine();
             text.AppendLine($"![{Path.GetFileNameWithoutExtension(graphPicture)}](figures/{graphPicture})");
         }
+        AppendBackward(text, run);
         AppendAnimations(text, run);
         AppendExercises(text, run.Lesson);
         return text.ToString();

@@ -76,8 +76,10 @@ public static class AnimationWriter
             ColorTableMode = GifColorTableMode.Local,
             Quantizer = new WuQuantizer(new QuantizerOptions { Dither = null }),
         };
-        using var file = File.Create(path);
-        gif.SaveAsGif(file, encoder);
+        // Whole or not at all, as every figure: an interrupt never leaves half a GIF.
+        using var encoded = new MemoryStream();
+        gif.SaveAsGif(encoded, encoder);
+        AtomicFile.WriteAllBytes(path, encoded.GetBuffer().AsSpan(0, (int)encoded.Length));
     }
 
     /// <summary>A plot rendered straight to pixels (no image file decoded on the way).</summary>

@@ -34,9 +34,9 @@ public static class GraphPictures
         dot.AppendLine($"digraph {Quote(FileStem(run.Lesson.Id))} {{");
         // ordering=in keeps each node's inputs left to right in next_functions order.
         dot.AppendLine("  graph [fontname=\"DejaVu Sans\", fontsize=10, fontcolor=gray30, labelloc=b, nodesep=0.3, ranksep=0.35, ordering=in,");
-        dot.AppendLine("         label=\"autograd graph: arrows run forward, input to node; backward follows them in reverse\"];");
+        dot.AppendLine("         label=\"autograd graph: arrows run forward, input to node; backward follows them in reverse,\\ncarrying the gradient written in red on each edge (? where libtorch cannot be asked: see --backward)\"];");
         dot.AppendLine("  node [fontname=\"DejaVu Sans\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=gray90, color=gray40];");
-        dot.AppendLine("  edge [color=gray30, arrowsize=0.7];");
+        dot.AppendLine("  edge [fontname=\"DejaVu Sans\", color=gray30, arrowsize=0.7];");
         int index = 0;
         foreach (AutogradGraph graph in Drawable(run))
         {
@@ -59,7 +59,9 @@ public static class GraphPictures
                 for (int slot = 0; slot < node.Inputs.Count; slot++)
                 {
                     GraphInput input = node.Inputs[slot];
-                    string edgeLabel = input.InputNr == 0 ? "" : $" [label={Quote("input_nr " + input.InputNr.ToString(CultureInfo.InvariantCulture))}, fontsize=9]";
+                    string edgeLabel = EdgeLabel(graph, input) is { } text
+                        ? $" [label={Quote(text)}, fontsize=9, fontcolor=firebrick]"
+                        : "";
                     if (input.To is int to)
                     {
                         dot.AppendLine($"    {prefix}n{to} -> {prefix}n{node.Id}{edgeLabel};");
@@ -125,7 +127,19 @@ public static class GraphPictures
         return new GraphPictureResult(files, problem);
     }
 
-    static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+    /// <summary>
+    /// What an edge is labelled with: the gradient it carries in backward (null where the graph's
+    /// gradients were not read), "?" where libtorch cannot be asked, and input_nr where it is not 0.
+    /// </summary>
+    internal static string? EdgeLabel(AutogradGraph graph, GraphInput input)
+    {
+        var parts = new List<string>();
+        if (input.InputNr != 0) parts.Add("input_nr " + input.InputNr.ToString(CultureInfo.InvariantCulture));
+        if (input.To is not null && graph.GradsUnavailable is null) parts.Add(input.Grad?.Text ?? "?");
+        return parts.Count == 0 ? null : string.Join("\n", parts);
+    }
+
+    internal static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
 }
 
 /// <summary>Graphviz's <c>dot</c>, run as a separate program.</summary>

@@ -14,6 +14,7 @@ public sealed class TwoLayerAutograd : Lesson
     public override string Id => "two-layer-autograd";
     public override string Title => "numpy和pytorch实现梯度下降法: the two-layer net with autograd";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (torch)", Position: 2);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         The hand-written backward pass of two-layer-manual disappears: w1 and w2 are created with
         requires_grad=True, the forward pass x.mm(w1).clamp(min=0).mm(w2) records a graph, and

@@ -12,6 +12,7 @@ public sealed class ComputationalGraph : Lesson
     public override string Id => "computational-graph";
     public override string Title => "计算图: leaves, gradients and grad_fn";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 1, "1. 计算图");
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         PyTorch records every operation on tensors that require grad as a graph: the leaves are
         the tensors you created (w, x), the other nodes are computed (a = w + x, b = w + 1,

@@ -14,6 +14,7 @@ public sealed class GradTensors : Lesson
     public override string Id => "grad-tensors";
     public override string Title => "autograd 自动求导: grad_tensors, weights for a vector's backward";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "grad_tensors的使用", Position: 2);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         backward() of a vector needs one weight per element (grad_tensors, PyTorch's gradient=
         argument): the leaves receive the weighted sum of each element's gradient. With
@@ -29,10 +30,10 @@ public sealed class GradTensors : Lesson
         var y1 = torch.add(a, b);   // y1 = (x + w) + (w + 1), dy1/dw = 2
         var loss = torch.cat([y0, y1], dim: 0);
         context.Print(loss);
-        // Not a tree: a and b each feed both y0 and y1, and w feeds both a and b.
-        context.RecordGraph("loss", loss, ("w", w), ("x", x), ("a", a), ("b", b), ("y0", y0), ("y1", y1), ("loss", loss));
-
         var gradTensors = torch.tensor(new[] { 1f, 2f }, device: context.Device);
+        // Not a tree: a and b each feed both y0 and y1, and w feeds both a and b. Recorded with the
+        // weights backward starts from, so each edge shows what it carries in this backward.
+        context.RecordGraph("loss", loss, BackwardStart.With(gradTensors), ("w", w), ("x", x), ("a", a), ("b", b), ("y0", y0), ("y1", y1), ("loss", loss));
         loss.backward([gradTensors]);
         context.Print(w.grad);
 

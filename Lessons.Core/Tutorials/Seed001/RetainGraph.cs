@@ -1,3 +1,4 @@
+using Lessons.Core.Autograd;
 using Lessons.Core.Catalog;
 using Lessons.Core.Torch;
 
@@ -12,6 +13,7 @@ public sealed class RetainGraph : Lesson
     public override string Id => "retain-graph";
     public override string Title => "autograd 自动求导: backward twice with retain_graph";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. autograd 自动求导", Position: 1);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         backward() frees the values the graph saved for the backward pass, so a second backward
         through the same graph fails; retain_graph=True on the first keeps them, and the second
@@ -41,7 +43,8 @@ public sealed class RetainGraph : Lesson
         freed.Y.backward();
         // backward freed the values the nodes saved for it (MulBackward0 kept a and b), not the
         // nodes and edges: the graph reads the same, but cannot run again.
-        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, freed.Named);
+        // Its edge gradients cannot be read now: libtorch would have to run what backward freed.
+        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, BackwardStart.AlreadyFreed, freed.Named);
         string error;
         try
         {

@@ -14,6 +14,7 @@ public sealed class SecondDerivative : Lesson
     public override string Id => "second-derivative";
     public override string Title => "autograd 自动求导: torch.autograd.grad and a second derivative";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "只有创建了导数的计算图,才能进行二阶求导", Position: 3);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         torch.autograd.grad returns gradients instead of storing them in .grad. With
         create_graph=True the derivative is itself recorded as a graph (note its grad_fn), so it

@@ -16,6 +16,7 @@ public sealed class StaticAndDynamicGraphs : Lesson
     public override string Id => "static-and-dynamic-graphs";
     public override string Title => "静态图和动态图: a graph built as it runs, or compiled before";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 2, "2. 静态图和动态图");
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         The tutorial's whole section 2 is one line: TensorFlow's graph is static and PyTorch's is
         dynamic, the difference being whether the graph is built before the computation runs.

@@ -13,6 +13,7 @@ public sealed class ChainRule : Lesson
     public override string Id => "chain-rule";
     public override string Title => "取中间层将不能直接求导的,间接形成链子进行求导: the chain rule";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 3, "取中间层将不能直接求导的,间接形成链子进行求导", Numbered: false);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         The chain rule: when y2 depends on w1 only through y1, dy2/dw1 = dy2/dy1 * dy1/dw1.
         With y1 = x*w1 + b1 and y2 = y1*w2 + b2 at x = 1, w1 = 2, b1 = 1, w2 = 2, b2 = 1,

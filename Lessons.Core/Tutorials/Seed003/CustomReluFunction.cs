@@ -16,6 +16,7 @@ public sealed class CustomReluFunction : Lesson
     public override string Id => "custom-relu-function";
     public override string Title => "PyTorch:Defining new autograd functions: MyReLU";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 2, "PyTorch:Defining new autograd functions", Position: 1, Numbered: false);
+    public override bool RecordsGraphs => true;
     public override string Notes => """
         Every autograd operator is a pair of functions: forward computes outputs from inputs,
         backward turns the gradient of the loss with respect to the outputs into the gradient
@@ -30,7 +31,9 @@ public sealed class CustomReluFunction : Lesson
         its Python function node overrides the virtual Node::name() with the class name, while
         TorchSharp's native CSharpNode does not override it, so libtorch's default names the C++
         class, and the C# Function's Name never reaches libtorch (the graph, --graph and the
-        picture show CSharpNode for h_relu).
+        picture show CSharpNode for h_relu). After the tutorial's output the lesson runs a gradcheck
+        of MyReLU (TorchSharp has none; the project's compares autograd's Jacobian with central
+        differences in float64), at points away from 0, where ReLU has no derivative.
         Unseeded in the tutorial: the lesson seeds 0 and draws on the CPU generator (then moves
         the tensors to the lesson's device), as two-layer-autograd does.
         """;
@@ -101,6 +104,15 @@ public sealed class CustomReluFunction : Lesson
 
         context.Print($"relu(x.mm(w1)).grad_fn is libtorch's {reluNode} node, which calls {nameof(MyReLU)}.backward (PyTorch: MyReLUBackward)");
         context.Record("relu grad_fn", reluNode);
+
+        // Not in the tutorial: MyReLU's hand-written backward checked against central differences.
+        // The points keep away from 0, where ReLU has no derivative: a difference across the kink
+        // measures the two slopes' average, 0.5, where MyReLU's backward gives 1, and would fail.
+        context.Print("# not in the tutorial: gradcheck(MyReLU.apply, x) in float64 at x = -1.5, -0.3, 0.2, 1.1, 2.4 (away from 0, where ReLU has no derivative)");
+        var points = torch.tensor(new[] { -1.5, -0.3, 0.2, 1.1, 2.4 }, float64, device: context.Device, requires_grad: true);
+        GradCheckReport check = GradCheck.Run(inputs => MyReLU.apply(inputs[0]), [points]);
+        context.Print(check.Verdict);
+        context.Record("gradcheck passed", check.Passed);
         context.Record("loss", losses);
         context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
     }
