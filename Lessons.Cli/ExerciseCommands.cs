@@ -40,11 +40,11 @@ public static class ExerciseCommands
         {
             ExerciseFolder folder = ExerciseFolder.Locate(parsed.GetValue(folderOption));
             if (parsed.GetValue(reset) is string id) return Reset(console, folder, ExerciseBook.Get(id));
-            TimeSpan limit = TimeSpan.FromSeconds(parsed.GetValue(timeout));
+            int seconds = parsed.GetValue(timeout);
             int width = ExerciseBook.All.Max(e => e.Id.Length);
             foreach (Exercise exercise in ExerciseBook.All)
             {
-                string status = Status(console, folder, exercise, limit);
+                string status = Status(console, folder, exercise, seconds);
                 console.Out.WriteLine($"{exercise.Number:00}  {exercise.Id.PadRight(width)}  {status,-11}  {Section(exercise)}");
             }
             return ExitCodes.Ok;
@@ -58,32 +58,67 @@ public static class ExerciseCommands
         var folderOption = FolderOption();
         var watch = new Option<bool>("--watch") { Description = "Check again whenever a file under exercises/ is saved, until Ctrl-C." };
         var timeout = TimeoutOption();
-        var command = new Command("check", "Compile an exercise and run its checks: one line per check, and what was expected for the first failure.") { id, folderOption, watch, timeout };
+        // The child's side of ExerciseProcess: run the checks here, in this process.
+        var here = new Option<bool>(ExerciseProcess.InThisProcess) { Hidden = true };
+        var command = new Command("check", "Compile an exercise and run its checks: one line per check, and what was expected for the first failure.") { id, folderOption, watch, timeout, here };
         command.SetAction(parsed => Guarded(console, () =>
         {
             ExerciseFolder folder = ExerciseFolder.Locate(parsed.GetValue(folderOption));
             Exercise? chosen = parsed.GetValue(id) is string given ? ExerciseBook.Get(given) : null;
             int seconds = parsed.GetValue(timeout);
-            if (parsed.GetValue(watch)) return ExerciseWatch.Run(console, folder, chosen, seconds);
-            TimeSpan limit = TimeSpan.FromSeconds(seconds);
-            if (chosen is not null) return ExitCode(ExerciseRun.Check(console, folder, chosen, limit));
-
-            // The first exercise not yet passing; the ones before it in a line each.
-            foreach (Exercise exercise in ExerciseBook.All)
+            if (parsed.GetValue(here))
             {
-                if (!folder.IsUntouched(exercise) && File.Exists(folder.FileOf(exercise))
-                    && ExerciseRun.Check(console, folder, exercise, limit, print: false) == ExerciseVerdict.Passing)
-                {
-                    console.Out.WriteLine($"✔ {exercise.Id} passes");
-                    continue;
-                }
-                return ExitCode(ExerciseRun.Check(console, folder, exercise, limit));
+                if (chosen is null) throw new ExerciseUsageException($"{ExerciseProcess.InThisProcess} needs an exercise id");
+                int code = ExitCode(ExerciseRun.Check(console, folder, chosen, TimeSpan.FromSeconds(seconds)));
+                if (ExerciseRun.LeftRunning && !OperatingSystem.IsWindows()) ExerciseRun.ExitNow(console, code);
+                return code;
             }
-            console.Out.WriteLine($"All {ExerciseBook.All.Count} exercises pass.");
-            return ExitCodes.Ok;
+            if (parsed.GetValue(watch)) return ExerciseWatch.Run(console, folder, chosen, seconds);
+            return Isolated(console, folder, chosen ?? FirstUnfinished(console, folder, seconds), seconds);
         }));
         return command;
     }
+
+    /// <summary>
+    /// The first exercise not yet passing, in course order: an untouched or missing file, or one
+    /// whose checks fail. Each one passing on the way gets a line.
+    /// </summary>
+    public static Exercise FirstUnfinished(CliConsole console, ExerciseFolder folder, int seconds)
+    {
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            if (!File.Exists(folder.FileOf(exercise)) || folder.IsUntouched(exercise) || Quietly(console, folder, exercise, seconds) != ExitCodes.Ok)
+                return exercise;
+            console.Out.WriteLine($"✔ {exercise.Id} passes");
+        }
+        console.Out.WriteLine($"All {ExerciseBook.All.Count} exercises pass.");
+        throw new AllExercisesPass();
+    }
+
+    /// <summary>Thrown by <see cref="FirstUnfinished"/> when there is none: the command then ends with 0.</summary>
+    sealed class AllExercisesPass : Exception;
+
+    /// <summary>Checks the exercise in a child process, relaying what it prints; Ctrl-C stops it.</summary>
+    static int Isolated(CliConsole console, ExerciseFolder folder, Exercise exercise, int seconds)
+    {
+        if (!File.Exists(folder.FileOf(exercise)))
+            throw new ExerciseUsageException($"{folder.DisplayPathOf(exercise)} is missing; `exercises --reset {exercise.Id}` writes the stub again");
+        ExerciseProcess child = ExerciseProcess.Start(console, new Lock(), folder, exercise, seconds);
+        try
+        {
+            child.ExitCode.Wait(console.Interrupt);
+            return child.ExitCode.Result;
+        }
+        catch (OperationCanceledException)
+        {
+            child.Stop();
+            throw new LessonInterruptedException($"interrupted while checking {exercise.Id}");
+        }
+    }
+
+    // The exit code of a check whose output nobody reads.
+    static int Quietly(CliConsole console, ExerciseFolder folder, Exercise exercise, int seconds) =>
+        Isolated(console with { Out = TextWriter.Null, Error = TextWriter.Null }, folder, exercise, seconds);
 
     public static Command Hint(CliConsole console)
     {
@@ -111,11 +146,11 @@ public static class ExerciseCommands
     public static string Section(Exercise exercise) =>
         $"{exercise.Source.File[..3]}{(exercise.Source.Numbered ? $" §{exercise.Source.Section}" : "")} {exercise.Source.Heading}";
 
-    static string Status(CliConsole console, ExerciseFolder folder, Exercise exercise, TimeSpan limit)
+    static string Status(CliConsole console, ExerciseFolder folder, Exercise exercise, int seconds)
     {
         if (!File.Exists(folder.FileOf(exercise))) return "missing";
         if (folder.IsUntouched(exercise)) return "not started";
-        return ExerciseRun.Check(console, folder, exercise, limit, print: false) == ExerciseVerdict.Passing ? "passing" : "failing";
+        return Quietly(console, folder, exercise, seconds) == ExitCodes.Ok ? "passing" : "failing";
     }
 
     static int Reset(CliConsole console, ExerciseFolder folder, Exercise exercise)
@@ -154,6 +189,10 @@ public static class ExerciseCommands
             catch (ExerciseUsageException e)
             {
                 throw new LessonUsageException(e.Message);
+            }
+            catch (AllExercisesPass)
+            {
+                return ExitCodes.Ok;
             }
         });
 }

@@ -13,7 +13,7 @@ public enum ExerciseVerdict
 }
 
 /// <summary>
-/// Checks one exercise in this process: compiles the learner's file with Roslyn and runs the checks on
+/// Checks one exercise in this process (the child of <see cref="ExerciseProcess"/>): compiles the learner's file with Roslyn and runs the checks on
 /// a thread of their own, so that code which never returns is stopped after <c>limit</c> per check
 /// (.NET cannot abort a thread: it is left behind, a background thread, and ends with the process).
 /// Prints one line per check, and for the first failure what was expected and what came.
@@ -22,9 +22,29 @@ public static class ExerciseRun
 {
     public const int DefaultSeconds = 15;
 
-    public static ExerciseVerdict Check(CliConsole console, ExerciseFolder folder, Exercise exercise, TimeSpan limit, bool print = true)
+    /// <summary>True once a check was stopped: its thread still runs the learner's code, maybe inside libtorch.</summary>
+    public static bool LeftRunning { get; private set; }
+
+    /// <summary>
+    /// Ends the process at once with <paramref name="code"/>, after flushing what was written: with a
+    /// stopped check's thread still inside libtorch, the usual shutdown (libtorch's static destructors)
+    /// can crash under it and turn the exit code into a signal's.
+    /// </summary>
+    public static void ExitNow(CliConsole console, int code)
     {
-        TextWriter output = print ? console.Out : TextWriter.Null;
+        console.Out.Flush();
+        console.Error.Flush();
+        Console.Out.Flush();
+        Console.Error.Flush();
+        _exit(code);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
+    static extern void _exit(int status);
+
+    public static ExerciseVerdict Check(CliConsole console, ExerciseFolder folder, Exercise exercise, TimeSpan limit)
+    {
+        TextWriter output = console.Out;
         string display = folder.DisplayPathOf(exercise);
         string file = folder.FileOf(exercise);
         if (!File.Exists(file))
@@ -51,7 +71,7 @@ public static class ExerciseRun
                 events.Add(e);
             }
             events.Add(Done);
-        }, maxStackSize: 64 << 20) { IsBackground = true, Name = $"exercise {exercise.Id}" };
+        }, maxStackSize: 16 << 20) { IsBackground = true, Name = $"exercise {exercise.Id}" };
         worker.Start();
 
         var results = new List<CheckResult>();
@@ -65,6 +85,7 @@ public static class ExerciseRun
                 {
                     output.WriteLine($"✘ {running!.Name}");
                     output.WriteLine($"    stopped after {limit.TotalSeconds:0} s: your code has not returned (an endless loop?)");
+                    LeftRunning = true;
                     return ExerciseVerdict.Failing;
                 }
             }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Lessons.Core.Exercises;
 
 namespace Lessons.Cli;
@@ -29,20 +28,22 @@ public static class ExerciseWatch
         watcher.EnableRaisingEvents = true;
 
         var output = new Lock();
-        Child? running = null;
-        void Start(Exercise? exercise)
+        ExerciseProcess? running = null;
+        void Start(Exercise exercise)
         {
             running?.Stop();
-            string[] args = exercise is null
-                ? ["check", "--exercises", folder.FullPath, "--timeout", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-                : ["check", exercise.Id, "--exercises", folder.FullPath, "--timeout", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-            running = Child.Start(args, console, output, () =>
+            ExerciseProcess child = ExerciseProcess.Start(console, output, folder, exercise, seconds);
+            running = child;
+            child.ExitCode.ContinueWith(code =>
             {
-                lock (output) console.Out.WriteLine($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
-            });
+                if (code.Result != ExitCodes.Interrupted)
+                    lock (output) console.Out.WriteLine($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
+            }, TaskScheduler.Default);
         }
 
-        Start(chosen);
+        // Without an id: the first exercise not yet passing, then whichever file is saved.
+        Exercise current = chosen ?? ExerciseCommands.FirstUnfinished(console, folder, seconds);
+        Start(current);
         try
         {
             while (true)
@@ -52,9 +53,9 @@ public static class ExerciseWatch
                 Thread.Sleep(Settle);
                 var names = new List<string> { name };
                 while (saved.TryTake(out string? more)) names.Add(more);
-                Exercise? target = chosen ?? names.Select(n => ExerciseBook.All.FirstOrDefault(e => e.FileName == n)).LastOrDefault(e => e is not null);
+                current = chosen ?? names.Select(n => ExerciseBook.All.FirstOrDefault(e => e.FileName == n)).LastOrDefault(e => e is not null) ?? current;
                 lock (output) console.Out.WriteLine($"--- {DateTime.Now:HH:mm:ss} {string.Join(", ", names.Distinct())} saved ---");
-                Start(target);
+                Start(current);
             }
         }
         catch (OperationCanceledException)
@@ -69,51 +70,5 @@ public static class ExerciseWatch
     {
         string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), folder.FullPath);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? folder.FullPath : relative + "/";
-    }
-
-    /// <summary>One check in a child process, its lines relayed as they come.</summary>
-    sealed class Child
-    {
-        readonly Process process;
-        volatile bool stopped;
-
-        Child(Process process) => this.process = process;
-
-        public static Child Start(string[] args, CliConsole console, Lock output, Action finished)
-        {
-            ProcessStartInfo start = SelfProcess.StartInfo(args);
-            var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-            var child = new Child(process);
-            int open = 2;
-            void Relay(string? line, TextWriter to)
-            {
-                if (line is null)
-                {
-                    if (Interlocked.Decrement(ref open) == 0 && !child.stopped) finished();
-                    return;
-                }
-                if (child.stopped) return;
-                lock (output) to.WriteLine(line);
-            }
-            process.OutputDataReceived += (_, e) => Relay(e.Data, console.Out);
-            process.ErrorDataReceived += (_, e) => Relay(e.Data, console.Error);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return child;
-        }
-
-        /// <summary>Ends the check if it still runs: a newer save, or Ctrl-C, makes its verdict stale.</summary>
-        public void Stop()
-        {
-            stopped = true;
-            try
-            {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-            catch (InvalidOperationException) { } // it ended meanwhile
-            process.Dispose();
-        }
     }
 }

@@ -77,20 +77,27 @@ public sealed class ExerciseCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Code_that_never_returns_is_stopped_after_the_stated_time()
+    public void Code_that_never_returns_is_stopped_after_the_stated_time()
     {
-        // In a process of its own: the stopped thread cannot be aborted and spins until its process ends.
         File.WriteAllText(FileOf("chain-rule"), ExerciseSolutions.Mutated("chain-rule", "return dy2Dy1 * dy1Dw1;", "while (true) { }"));
-        ProcessStartInfo start = SelfProcess.StartInfo(["check", "chain-rule", "--exercises", folder, "--timeout", "2"]);
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(ExitCodes.CheckFailed, process.ExitCode);
-        string[] lines = Lines(await output);
+        CliResult result = CliRun.Run("check", "chain-rule", "--exercises", folder, "--timeout", "2");
+        Assert.Equal(ExitCodes.CheckFailed, result.Code);
+        string[] lines = Lines(result.Out);
         Assert.Equal("✘ at the tutorial's x=1, w1=2, b1=1, w2=2, b2=1 it is tensor(2.)", lines[^2]);
         Assert.Equal("stopped after 2 s: your code has not returned (an endless loop?)", lines[^1]);
-        Assert.Equal("", await error);
+        Assert.Equal("", result.Err);
+    }
+
+    [Fact]
+    public void A_stack_overflow_in_the_learners_code_is_one_line_not_the_runtimes_dump()
+    {
+        // Inside backward, which libtorch calls from native code.
+        File.WriteAllText(FileOf("relu-backward"), ExerciseSolutions.Mutated("relu-backward",
+            "var gradInput = grad_output.clone();", "int Deeper(int n) => Deeper(n + 1) + 1; Deeper(0); var gradInput = grad_output.clone();"));
+        CliResult result = CliRun.Run("check", "relu-backward", "--exercises", folder);
+        Assert.Equal(ExitCodes.CheckFailed, result.Code);
+        Assert.Equal("✘ your code overflowed the stack (a method that calls itself without end?); the check's process ended", Lines(result.Out)[^1]);
+        Assert.Equal("", result.Err);
     }
 
     [Fact]
