@@ -42,11 +42,12 @@ public static class ExerciseCommands
             if (parsed.GetValue(reset) is string id) return Reset(console, folder, ExerciseBook.Get(id));
             int seconds = parsed.GetValue(timeout);
             int width = ExerciseBook.All.Max(e => e.Id.Length);
+            // Each started exercise is checked in a process of its own, several at once, as lessons are run.
+            var statuses = new string[ExerciseBook.All.Count];
+            Parallel.For(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = LessonBatch.DefaultJobs(statuses.Length) },
+                i => statuses[i] = Status(console, folder, ExerciseBook.All[i], seconds));
             foreach (Exercise exercise in ExerciseBook.All)
-            {
-                string status = Status(console, folder, exercise, seconds);
-                console.Out.WriteLine($"{exercise.Number:00}  {exercise.Id.PadRight(width)}  {status,-11}  {Section(exercise)}");
-            }
+                console.Out.WriteLine($"{exercise.Number:00}  {exercise.Id.PadRight(width)}  {statuses[exercise.Number - 1],-11}  {Section(exercise)}");
             return ExitCodes.Ok;
         }));
         return command;
@@ -74,16 +75,17 @@ public static class ExerciseCommands
                 return code;
             }
             if (parsed.GetValue(watch)) return ExerciseWatch.Run(console, folder, chosen, seconds);
-            return Isolated(console, folder, chosen ?? FirstUnfinished(console, folder, seconds), seconds);
+            Exercise? target = chosen ?? FirstUnfinished(console, folder, seconds);
+            return target is null ? ExitCodes.Ok : Isolated(console, folder, target, seconds);
         }));
         return command;
     }
 
     /// <summary>
     /// The first exercise not yet passing, in course order: an untouched or missing file, or one
-    /// whose checks fail. Each one passing on the way gets a line.
+    /// whose checks fail; null, after saying so, when every one passes. Each one passing on the way gets a line.
     /// </summary>
-    public static Exercise FirstUnfinished(CliConsole console, ExerciseFolder folder, int seconds)
+    public static Exercise? FirstUnfinished(CliConsole console, ExerciseFolder folder, int seconds)
     {
         foreach (Exercise exercise in ExerciseBook.All)
         {
@@ -92,11 +94,8 @@ public static class ExerciseCommands
             console.Out.WriteLine($"✔ {exercise.Id} passes");
         }
         console.Out.WriteLine($"All {ExerciseBook.All.Count} exercises pass.");
-        throw new AllExercisesPass();
+        return null;
     }
-
-    /// <summary>Thrown by <see cref="FirstUnfinished"/> when there is none: the command then ends with 0.</summary>
-    sealed class AllExercisesPass : Exception;
 
     /// <summary>Checks the exercise in a child process, relaying what it prints; Ctrl-C stops it.</summary>
     static int Isolated(CliConsole console, ExerciseFolder folder, Exercise exercise, int seconds)
@@ -189,10 +188,6 @@ public static class ExerciseCommands
             catch (ExerciseUsageException e)
             {
                 throw new LessonUsageException(e.Message);
-            }
-            catch (AllExercisesPass)
-            {
-                return ExitCodes.Ok;
             }
         });
 }

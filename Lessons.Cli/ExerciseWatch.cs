@@ -42,8 +42,9 @@ public static class ExerciseWatch
         }
 
         // Without an id: the first exercise not yet passing, then whichever file is saved.
-        Exercise current = chosen ?? ExerciseCommands.FirstUnfinished(console, folder, seconds);
-        Start(current);
+        Exercise? current = chosen ?? ExerciseCommands.FirstUnfinished(console, folder, seconds);
+        if (current is not null) Start(current);
+        else console.Out.WriteLine($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
         try
         {
             while (true)
@@ -54,6 +55,7 @@ public static class ExerciseWatch
                 var names = new List<string> { name };
                 while (saved.TryTake(out string? more)) names.Add(more);
                 current = chosen ?? names.Select(n => ExerciseBook.All.FirstOrDefault(e => e.FileName == n)).LastOrDefault(e => e is not null) ?? current;
+                if (current is null) continue; // not an exercise's file, and none to check yet
                 lock (output) console.Out.WriteLine($"--- {DateTime.Now:HH:mm:ss} {string.Join(", ", names.Distinct())} saved ---");
                 Start(current);
             }

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Lessons.Core.Catalog;
 using Lessons.Core.Exercises;
+using Lessons.Core.Parity;
 
 namespace Lessons.Tests;
 
@@ -244,5 +246,29 @@ public sealed class ExerciseTests
         int column = lines[line].IndexOf(')', StringComparison.Ordinal) + 2; // just after the statement, where the ; belongs
         CompileError error = Assert.Single(outcome.Errors);
         Assert.Equal($"exercises/06-relu-backward.cs:{line + 1}:{column}: error CS1002: ; expected", error.ToString());
+    }
+
+    [Fact]
+    public void The_tutorial_values_the_checks_use_are_the_documented_ones()
+    {
+        static JsonNode Documented(string lesson, string result) =>
+            ExpectedFile.Load(ExpectedFile.PathFor(lesson)).Values.Single(v => v.Result == result).Expected!;
+        Assert.Equal(Documented("grad-accumulation", "w.grad with zero_").AsArray().Select(v => v!.GetValue<double>()), GradAccumulationExercise.TutorialWithZeroGrad);
+        Assert.Equal((double)ChainRuleExercise.TutorialL, Documented("chain-rule", "l").GetValue<double>());
+    }
+
+    [Fact]
+    public void The_course_page_links_each_exercise_from_its_lessons_section()
+    {
+        string page = File.ReadAllText(Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.RelativePath));
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            int start = page.IndexOf($"\n## {exercise.LessonId}\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, exercise.LessonId);
+            int end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            string section = page[start..(end < 0 ? page.Length : end)];
+            Assert.Contains($"Exercise: [`{exercise.FileName}`](../exercises/{exercise.FileName})", section);
+            Assert.True(File.Exists(Path.Combine(CachedRuns.RepositoryRoot(), "docs", "../exercises", exercise.FileName)));
+        }
     }
 }

@@ -20,15 +20,17 @@ public sealed class ChainRuleExercise : Exercise
 
     const string Signature = "public static Tensor Chained(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2)";
 
+    /// <summary>002 取中间层将不能直接求导的,间接形成链子进行求导: print(l) # tensor(2.) (data/expected/chain-rule.json, "l").</summary>
+    public const float TutorialL = 2f;
+
     public override IReadOnlyList<ExerciseCheck> Checks =>
     [
-        // 002 取中间层将不能直接求导的,间接形成链子进行求导: print(l) # tensor(2.)
         new("at the tutorial's x=1, w1=2, b1=1, w2=2, b2=1 it is tensor(2.)", code =>
         {
             var chained = code.Method<Chained>("ChainRule", "Chained", Signature);
             Tensor got = chained(torch.tensor(1f), torch.tensor(2f, requires_grad: true), torch.tensor(1f),
                 torch.tensor(2f, requires_grad: true), torch.tensor(1f));
-            Expect.Close("Chained(1, 2, 1, 2, 1)", got, torch.tensor(2f), "the tutorial's l = tensor(2.)");
+            Expect.Close("Chained(1, 2, 1, 2, 1)", got, torch.tensor(TutorialL), "the tutorial's l = tensor(2.)");
         }),
         new("equals autograd's direct dy2/dw1 at x=3, w1=-1.5, b1=0.5, w2=0.25, b2=4", code =>
         {

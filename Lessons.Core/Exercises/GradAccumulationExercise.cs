@@ -15,12 +15,14 @@ public sealed class GradAccumulationExercise : Exercise
 
     const string Signature = "public static List<double> GradientEachStep(int steps)";
 
+    /// <summary>001 §3 "1. 梯度不自动清零": "# 若清零了,tensor([5.]) tensor([5.]) tensor([5.]) tensor([5.])" (data/expected/grad-accumulation.json).</summary>
+    public static readonly IReadOnlyList<double> TutorialWithZeroGrad = [5.0, 5.0, 5.0, 5.0];
+
     public override IReadOnlyList<ExerciseCheck> Checks =>
     [
-        // 001 §3 "1. 梯度不自动清零": "# 若清零了,tensor([5.]) tensor([5.]) tensor([5.]) tensor([5.])".
         new("w.grad is tensor([5.]) at each of 4 passes, as the tutorial prints with zero_()", code =>
             Expect.Close("w.grad after each pass", code.Method<GradientEachStep>("GradAccumulation", "GradientEachStep", Signature)(4),
-                [5.0, 5.0, 5.0, 5.0], "the tutorial's tensor([5.]) at every pass (001 §3)")),
+                TutorialWithZeroGrad, "the tutorial's tensor([5.]) at every pass (001 §3)")),
         // dy/dw = 2w + x + 1 = 5 at w = 1, x = 2, however many passes.
         new("it stays 5 over 10 passes", code =>
             Expect.Close("w.grad after each pass", code.Method<GradientEachStep>("GradAccumulation", "GradientEachStep", Signature)(10),
