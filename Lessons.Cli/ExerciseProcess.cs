@@ -41,7 +41,7 @@ public sealed class ExerciseProcess
         {
             child.process.WaitForExit();
             int code = child.process.ExitCode;
-            if (!child.stopped && !IsCommandsOwn(code))
+            if (!child.Silenced(console) && !IsCommandsOwn(code))
             {
                 // The child did not end by itself: the learner's code took the process down.
                 lock (output)
@@ -55,7 +55,7 @@ public sealed class ExerciseProcess
         child.process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) Closed();
-            else if (!child.stopped) lock (output) console.Out.WriteLine(e.Data);
+            else if (!child.Silenced(console)) lock (output) console.Out.WriteLine(e.Data);
         };
         child.process.ErrorDataReceived += (_, e) =>
         {
@@ -66,7 +66,7 @@ public sealed class ExerciseProcess
             }
             // The runtime's report of a crash is a stack dump: it is summed up in one line instead.
             if (e.Data.StartsWith("Stack overflow", StringComparison.Ordinal)) child.overflowed = true;
-            if (!child.stopped && (e.Data.StartsWith("error: ", StringComparison.Ordinal) || e.Data.StartsWith("note: ", StringComparison.Ordinal)))
+            if (!child.Silenced(console) && (e.Data.StartsWith("error: ", StringComparison.Ordinal) || e.Data.StartsWith("note: ", StringComparison.Ordinal)))
                 lock (output) console.Error.WriteLine(e.Data);
         };
         child.process.Start();
@@ -74,6 +74,9 @@ public sealed class ExerciseProcess
         child.process.BeginErrorReadLine();
         return child;
     }
+
+    // After Ctrl-C (which a terminal sends the child too) this process words the interrupt, once.
+    bool Silenced(CliConsole console) => stopped || console.Interrupt.IsCancellationRequested;
 
     // The codes check itself returns; anything else is a crash (134 for an abort, 139 for a segfault...).
     static bool IsCommandsOwn(int code) =>

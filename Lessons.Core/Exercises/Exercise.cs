@@ -68,8 +68,8 @@ public static class ExerciseBook
 
     internal static int Number(Exercise exercise) => All.ToList().FindIndex(e => e.Id == exercise.Id) + 1;
 
-    /// <summary>Where the stubs are embedded: <c>Lessons.Core/Exercises/Stubs/&lt;id&gt;.cs</c>.</summary>
-    public const string StubResourcePrefix = "Lessons.Core/Exercises/Stubs/";
+    /// <summary>Where the stubs are embedded: <c>ExerciseStubs/&lt;id&gt;.cs</c>, apart from the lessons' sources (<c>Lessons.Core/…</c>), which the docs parse.</summary>
+    public const string StubResourcePrefix = "ExerciseStubs/";
 
     internal static string Stub(Exercise exercise)
     {
