@@ -62,6 +62,9 @@ public static partial class LessonsCommandLine
             DocsCommand.SectionCommand(console),
             BenchCommand.Create(console),
             BenchCommand.MeasureCommand(console),
+            ExerciseCommands.Exercises(console),
+            ExerciseCommands.Check(console),
+            ExerciseCommands.Hint(console),
         };
         return root.Parse(args);
     }

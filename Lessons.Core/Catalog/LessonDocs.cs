@@ -42,6 +42,7 @@ public static partial class LessonDocs
             text.AppendLine();
             text.AppendLine(SourceLine(lesson));
             text.AppendLine();
+            AppendExercise(text, lesson);
             text.AppendLine(Paragraph(lesson.Notes));
             text.AppendLine();
             if (lesson.Options.Count > 0)

@@ -1,0 +1,51 @@
+using Lessons.Core.Exercises;
+
+namespace Lessons.Cli;
+
+/// <summary>
+/// Where the learner's exercise files are: the folder <c>--exercises</c> names, or else the first
+/// <c>exercises/</c> holding one of the course's files in the current folder or a folder above it
+/// (so every command works from anywhere in the repository), or the current folder itself when it
+/// is that folder.
+/// </summary>
+public sealed class ExerciseFolder
+{
+    public string FullPath { get; }
+
+    ExerciseFolder(string fullPath) => FullPath = fullPath;
+
+    public static ExerciseFolder Locate(string? given)
+    {
+        if (given is not null)
+        {
+            string full = Path.GetFullPath(given);
+            if (!Directory.Exists(full)) throw new ExerciseUsageException($"--exercises: no folder '{given}'");
+            return new ExerciseFolder(full);
+        }
+        string start = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Name == "exercises" && HoldsExercises(dir.FullName)) return new ExerciseFolder(dir.FullName);
+            string candidate = Path.Combine(dir.FullName, "exercises");
+            if (HoldsExercises(candidate)) return new ExerciseFolder(candidate);
+        }
+        throw new ExerciseUsageException($"no exercises/ folder in {start} or above it; run from the course's repository, or pass --exercises DIR");
+    }
+
+    static bool HoldsExercises(string folder) =>
+        Directory.Exists(folder) && ExerciseBook.All.Any(e => File.Exists(Path.Combine(folder, e.FileName)));
+
+    public string FileOf(Exercise exercise) => Path.Combine(FullPath, exercise.FileName);
+
+    /// <summary>The file as the learner would type it: relative to the current folder, or absolute when that would climb out.</summary>
+    public string DisplayPathOf(Exercise exercise)
+    {
+        string full = FileOf(exercise);
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative.Replace('\\', '/');
+    }
+
+    /// <summary>Not started: the file is the stub as shipped (line endings aside).</summary>
+    public bool IsUntouched(Exercise exercise) =>
+        File.Exists(FileOf(exercise)) && File.ReadAllText(FileOf(exercise)).ReplaceLineEndings("\n") == exercise.Stub.ReplaceLineEndings("\n");
+}

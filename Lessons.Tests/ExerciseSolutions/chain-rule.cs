@@ -1,0 +1,29 @@
+// The reference solution (tests only; never copied into exercises/).
+// Exercise chain-rule: dy2/dw1 through the intermediate y1, with autograd.grad.
+//
+// From tutorial 002 "取中间层将不能直接求导的,间接形成链子进行求导": for y1 = x*w1 + b1 and
+// y2 = y1*w2 + b2, dy2/dw1 = dy2/dy1 * dy1/dw1, which is tensor(2.) at x = 1, w1 = 2, b1 = 1,
+// w2 = 2, b2 = 1. The lesson chain-rule shows it (`lessons lesson chain-rule --code`).
+//
+// Task: Chained returns dy2/dy1 * dy1/dw1, each factor taken with torch.autograd.grad (which
+// returns a list: [0] takes the gradient out).
+//
+// Check it: `lessons check chain-rule` (a hint: `lessons hint chain-rule`).
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Exercises;
+
+public static class ChainRule
+{
+    public static Tensor Chained(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2)
+    {
+        var y1 = x * w1 + b1;
+        var y2 = y1 * w2 + b2;
+
+        var dy2Dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0];
+        var dy1Dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0];
+        return dy2Dy1 * dy1Dw1;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Text.Json.Nodes;
+using Lessons.Core.Catalog;
+using Lessons.Core.Exercises;
+using Lessons.Core.Parity;
+
+namespace Lessons.Tests;
+
+/// <summary>
+/// The exercises work: each reference solution passes every check, each stub as shipped fails with
+/// its intended first message, and typical wrong answers fail with a message that helps.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class ExerciseTests
+{
+    public static TheoryData<string> Ids() => [.. ExerciseBook.All.Select(e => e.Id)];
+
+    [Fact]
+    public void Seven_exercises_cover_the_five_tutorials_in_course_order()
+    {
+        var exercises = ExerciseBook.All;
+        Assert.True(exercises.Count >= 7);
+        Assert.Contains(exercises, e => e.Id == "two-layer-backprop" && e.Source.File.StartsWith("000_", StringComparison.Ordinal) && e.Source.Section == 1);
+        Assert.Contains(exercises, e => e.Id == "relu-backward" && e.Source.File.StartsWith("003_", StringComparison.Ordinal));
+        Assert.Equal(["000", "001", "002", "003", "004"], exercises.Select(e => e.Source.File[..3]).Distinct().Order());
+        // Course order: the catalogue's order of the lessons they belong to.
+        var lessonOrder = exercises.Select(e => LessonCatalog.All.ToList().FindIndex(l => l.Id == e.LessonId)).ToList();
+        Assert.Equal(lessonOrder.Order(), lessonOrder);
+        Assert.Equal(Enumerable.Range(1, exercises.Count), exercises.Select(e => e.Number));
+    }
+
+    [Fact]
+    public void The_exercises_folder_holds_each_stub_as_shipped()
+    {
+        string folder = Path.Combine(CachedRuns.RepositoryRoot(), "exercises");
+        Assert.Equal(ExerciseBook.All.Select(e => e.FileName).Order(StringComparer.Ordinal),
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (Exercise exercise in ExerciseBook.All)
+            Assert.Equal(exercise.Stub.ReplaceLineEndings("\n"), File.ReadAllText(Path.Combine(folder, exercise.FileName)).ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Each_stub_states_its_task_cites_its_section_and_marks_its_gap(string id)
+    {
+        Exercise exercise = ExerciseBook.Get(id);
+        string stub = exercise.Stub;
+        Assert.StartsWith($"// Exercise {id}:", stub);
+        Assert.Contains(exercise.LessonId, stub);                // the lesson that shows the idea
+        Assert.Contains($"tutorial {exercise.Source.File[..3]}", stub);
+        // The section's heading in the tutorial's words: its Chinese words where it has them.
+        string heading = System.Text.RegularExpressions.Regex.Matches(exercise.Source.Heading, @"[\u4e00-\u9fff,]+")
+            .Select(m => m.Value).OrderByDescending(m => m.Length).FirstOrDefault() ?? exercise.Source.Heading;
+        Assert.Contains(heading, stub);
+        Assert.Matches(@"// TODO[^\n]*\n\s*throw new NotImplementedException\(\);", stub);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Each_reference_solution_passes_every_check(string id)
+    {
+        var results = ExerciseSolutions.Check(id, ExerciseSolutions.For(id));
+        Assert.Equal(ExerciseBook.Get(id).Checks.Count, results.Count);
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Name}: {r.Problem}"));
+    }
+
+    [Theory]
+    [InlineData("two-layer-backprop", "TwoLayerBackprop.Gradients", 28)]
+    [InlineData("grad-accumulation", "GradAccumulation.GradientEachStep", 33)]
+    [InlineData("inplace-leaf", "InplaceLeaf.Step", 25)]
+    [InlineData("perceptron-gradient", "PerceptronGradient.Gradient", 25)]
+    [InlineData("chain-rule", "ChainRule.Chained", 25)]
+    [InlineData("relu-backward", "MyReLU.backward", 36)]
+    [InlineData("sigmoid-layer-backward", "SigmoidLayer.Loss", 26)]
+    public void Each_untouched_stub_fails_first_with_the_TODO_it_has_not_filled(string id, string member, int line)
+    {
+        Exercise exercise = ExerciseBook.Get(id);
+        var results = ExerciseSolutions.Check(id, exercise.Stub);
+        CheckResult first = Assert.Single(results); // nothing after an unwritten member is checked
+        Assert.Equal(CheckStatus.NotWritten, first.Status);
+        Assert.Equal($"{member} is not written yet: the TODO at exercises/{exercise.FileName}:{line} still throws NotImplementedException", first.Problem);
+        Assert.Equal("throw new NotImplementedException();", exercise.Stub.Split('\n')[line - 1].Trim());
+    }
+
+    // ---- typical wrong answers -----------------------------------------------------------------
+
+    /// <summary>The first failing check of a wrong answer, which must fail (not stop as unwritten).</summary>
+    static CheckResult FirstFailure(string id, string from, string to)
+    {
+        var results = ExerciseSolutions.Check(id, ExerciseSolutions.Mutated(id, from, to));
+        CheckResult failure = Assert.Single(results, r => !r.Passed && r == results.First(x => !x.Passed));
+        Assert.Equal(CheckStatus.Failed, failure.Status);
+        return failure;
+    }
+
+    [Fact]
+    public void A_sign_error_in_grad_y_pred_is_named_as_a_flipped_sign()
+    {
+        CheckResult failure = FirstFailure("two-layer-backprop", "2.0 * (yPred - y)", "2.0 * (y - yPred)");
+        Assert.StartsWith("grad_w2", failure.Name);
+        Assert.Matches(@"^grad_w2 differs from autograd's dloss/dw2: worst element \[\d+, \d+\]: expected -?[\d.e+-]+, got -?[\d.e+-]+ \(the sign is flipped\)$", failure.Problem);
+    }
+
+    [Fact]
+    public void A_missing_transpose_names_both_shapes()
+    {
+        // grad_w1 as gradH^T x: [H, D_in] where w1 is [D_in, H].
+        CheckResult failure = FirstFailure("two-layer-backprop", "x.t().mm(gradH)", "gradH.t().mm(x)");
+        Assert.Equal("grad_w1 has shape [4, 5], but autograd's dloss/dw1 has shape [5, 4] (transposed: a missing or extra .t()?)", failure.Problem);
+    }
+
+    [Fact]
+    public void A_product_that_cannot_be_formed_names_the_learners_line_and_libtorchs_shapes()
+    {
+        CheckResult failure = FirstFailure("two-layer-backprop", "hRelu.t().mm(gradYPred)", "hRelu.mm(gradYPred)");
+        Assert.Matches(@"^TwoLayerBackprop.Gradients failed at exercises/01-two-layer-backprop.cs:\d+: libtorch: mat1 and mat2 shapes cannot be multiplied \(8x4 and 8x3\)$", failure.Problem);
+    }
+
+    [Fact]
+    public void A_forgotten_ReLU_mask_fails_grad_w1_only()
+    {
+        var results = ExerciseSolutions.Check("two-layer-backprop", ExerciseSolutions.Mutated("two-layer-backprop", "gradH.masked_fill_(h.lt(0), 0);", ""));
+        Assert.True(results[0].Passed);
+        Assert.False(results[1].Passed);
+        Assert.StartsWith("grad_w1 differs from autograd's dloss/dw1: worst element", results[1].Problem);
+    }
+
+    [Fact]
+    public void A_forgotten_zero_grad_shows_the_accumulated_gradients_beside_the_tutorials()
+    {
+        CheckResult failure = FirstFailure("grad-accumulation", "w.grad.zero_();", "");
+        Assert.Equal("w.grad after each pass differs from the tutorial's tensor([5.]) at every pass (001 §3) first at [1]: expected 5, got 10 "
+            + "(each value is the sum of the ones before: the gradient accumulated, a forgotten zero_()?)", failure.Problem);
+        Assert.Equal(["expected: [5, 5, 5, 5]", "got:      [5, 10, 15, 20]"], failure.Details);
+    }
+
+    [Fact]
+    public void An_in_place_update_outside_no_grad_gets_libtorchs_leaf_error_at_the_learners_line()
+    {
+        CheckResult failure = FirstFailure("inplace-leaf", "using (torch.no_grad())", "");
+        Assert.Matches(@"^InplaceLeaf.Step failed at exercises/03-inplace-leaf.cs:\d+: libtorch: a leaf Variable that requires grad is being used in an in-place operation.$", failure.Problem);
+    }
+
+    [Fact]
+    public void A_CSharp_compound_assignment_is_explained_as_a_new_tensor()
+    {
+        CheckResult failure = FirstFailure("inplace-leaf", "w.sub_(w.grad! * learningRate);", "w -= w.grad! * learningRate;");
+        Assert.StartsWith("w did not change: in C#, `w -= ...` and `w = w - ...` make a new tensor", failure.Problem);
+    }
+
+    [Fact]
+    public void A_sign_error_in_the_perceptrons_derivation_is_named()
+    {
+        CheckResult failure = FirstFailure("perceptron-gradient", "return -2 * (1 - o)", "return 2 * (1 - o)");
+        Assert.EndsWith("(the sign is flipped)", failure.Problem);
+        Assert.Equal(2, failure.Details!.Count); // [1, 10] is small enough to show whole
+    }
+
+    [Fact]
+    public void The_perceptron_gradient_taken_by_backward_is_not_a_derivation()
+    {
+        var results = ExerciseSolutions.Check("perceptron-gradient", ExerciseSolutions.Mutated("perceptron-gradient",
+            "return -2 * (1 - o) * o * (1 - o) * x;", "var leaf = w.detach().requires_grad_(); var oo = torch.sigmoid(x.matmul(leaf.t())); (1 - oo).pow(2).sum().backward(); return leaf.grad!;"));
+        Assert.True(results[0].Passed && results[1].Passed);
+        Assert.Equal("Gradient calls backward(): that is autograd doing the derivation; write the chain rule's factors yourself", results[2].Problem);
+    }
+
+    [Fact]
+    public void A_wrong_factor_is_caught_at_the_tutorials_values()
+    {
+        // dy2/dw2 = y1 = 3 where dy1/dw1 = x = 1 was due.
+        CheckResult failure = FirstFailure("chain-rule", "torch.autograd.grad([y1], [w1], retain_graph: true)[0]", "torch.autograd.grad([y2], [w2], retain_graph: true)[0]");
+        Assert.Equal("Chained(1, 2, 1, 2, 1) differs from the tutorial's l = tensor(2.): worst element []: expected 2, got 6 (3 times the expected value)", failure.Problem);
+    }
+
+    [Fact]
+    public void A_chain_rule_answer_taken_in_one_step_is_refused()
+    {
+        var direct = ExerciseSolutions.Check("chain-rule", ExerciseSolutions.Mutated("chain-rule",
+            "var dy2Dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0];\n        var dy1Dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0];\n        return dy2Dy1 * dy1Dw1;",
+            "return torch.autograd.grad([y2], [w1])[0];"));
+        Assert.Equal("Chained calls torch.autograd.grad 1 time; take dy2/dy1 and dy1/dw1 each with it, then multiply", direct[2].Problem);
+    }
+
+    [Fact]
+    public void A_relu_backward_with_the_mask_inverted_fails_gradcheck_naming_the_worst_element()
+    {
+        CheckResult failure = FirstFailure("relu-backward", "input.lt(0)", "input.gt(0)");
+        Assert.StartsWith("backward passes gradcheck", failure.Name);
+        Assert.StartsWith("gradcheck: ", failure.Problem);
+        Assert.Contains("numerical", failure.Problem);
+    }
+
+    [Fact]
+    public void A_relu_backward_that_changes_grad_output_in_place_is_told_to_clone()
+    {
+        var results = ExerciseSolutions.Check("relu-backward", ExerciseSolutions.Mutated("relu-backward", "var gradInput = grad_output.clone();", "var gradInput = grad_output;"));
+        Assert.True(results[0].Passed, results[0].Problem);
+        Assert.Equal("backward changed grad_output in place; autograd may still use it: work on a copy (grad_output.clone())", results[1].Problem);
+    }
+
+    [Fact]
+    public void A_relu_backward_that_throws_is_one_line_naming_the_learners_line_and_the_process_survives()
+    {
+        // libtorch calls backward from native code, where an exception would abort the process.
+        CheckResult failure = FirstFailure("relu-backward", "return [gradInput];", "throw new InvalidOperationException(\"oops\");");
+        Assert.Equal("MyReLU.backward failed at exercises/06-relu-backward.cs:38: InvalidOperationException: oops", failure.Problem);
+    }
+
+    [Fact]
+    public void A_relu_backward_gradient_of_another_shape_names_both_shapes()
+    {
+        CheckResult failure = FirstFailure("relu-backward", "return [gradInput];", "return [gradInput.flatten()];");
+        Assert.Equal("MyReLU.backward returned a gradient of shape [20] for an input of shape [4, 5]; the gradient has the input's shape", failure.Problem);
+    }
+
+    [Fact]
+    public void A_bias_gradient_not_summed_over_the_points_is_explained()
+    {
+        CheckResult failure = FirstFailure("sigmoid-layer-backward", "gradZ.sum(0, keepdim: true)", "gradZ");
+        Assert.StartsWith("dL/db has shape [5, 2], one row per point", failure.Problem);
+    }
+
+    [Fact]
+    public void A_loss_without_the_division_by_N_is_off_by_the_factor()
+    {
+        CheckResult failure = FirstFailure("sigmoid-layer-backward", ".sum() / pred.shape[0]", ".sum()");
+        Assert.EndsWith("(6 times the expected value)", failure.Problem);
+    }
+
+    [Fact]
+    public void A_changed_signature_is_answered_with_the_stubs_signature()
+    {
+        CheckResult failure = FirstFailure("perceptron-gradient", "Gradient(Tensor x, Tensor w)", "Gradient(Tensor x, Tensor w, double scale = 1)");
+        Assert.Equal("exercises/04-perceptron-gradient.cs: PerceptronGradient.Gradient should be `public static Tensor Gradient(Tensor x, Tensor w)`, as in the stub; keep its signature", failure.Problem);
+    }
+
+    [Fact]
+    public void A_syntax_error_is_reported_at_the_learners_file_line_and_column()
+    {
+        Exercise exercise = ExerciseBook.Get("relu-backward");
+        string broken = exercise.Stub.Replace("return input.clamp(min: 0);", "return input.clamp(min: 0)", StringComparison.Ordinal);
+        CompileOutcome outcome = ExerciseCompiler.Compile(broken, "exercises/06-relu-backward.cs");
+        Assert.False(outcome.Compiled);
+        string[] lines = broken.Split('\n');
+        int line = Array.FindIndex(lines, l => l.Contains("return input.clamp(min: 0)", StringComparison.Ordinal));
+        int column = lines[line].IndexOf(')', StringComparison.Ordinal) + 2; // just after the statement, where the ; belongs
+        CompileError error = Assert.Single(outcome.Errors);
+        Assert.Equal($"exercises/06-relu-backward.cs:{line + 1}:{column}: error CS1002: ; expected", error.ToString());
+    }
+
+    [Fact]
+    public void The_tutorial_values_the_checks_use_are_the_documented_ones()
+    {
+        static JsonNode Documented(string lesson, string result) =>
+            ExpectedFile.Load(ExpectedFile.PathFor(lesson)).Values.Single(v => v.Result == result).Expected!;
+        Assert.Equal(Documented("grad-accumulation", "w.grad with zero_").AsArray().Select(v => v!.GetValue<double>()), GradAccumulationExercise.TutorialWithZeroGrad);
+        Assert.Equal((double)ChainRuleExercise.TutorialL, Documented("chain-rule", "l").GetValue<double>());
+    }
+
+    [Fact]
+    public void The_course_page_links_each_exercise_from_its_lessons_section()
+    {
+        string page = File.ReadAllText(Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.RelativePath));
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            int start = page.IndexOf($"\n## {exercise.LessonId}\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, exercise.LessonId);
+            int end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            string section = page[start..(end < 0 ? page.Length : end)];
+            Assert.Contains($"Exercise: [`{exercise.FileName}`](../exercises/{exercise.FileName})", section);
+            Assert.True(File.Exists(Path.Combine(CachedRuns.RepositoryRoot(), "docs", "../exercises", exercise.FileName)));
+        }
+    }
+}
