@@ -10,8 +10,10 @@ namespace Lessons.Core.Autograd;
 /// <c>std::shared_ptr&lt;torch::autograd::Node&gt;</c>; the node's class name comes from its C++
 /// runtime type information (vtable slot -1 is the <c>std::type_info</c>), demangled and stripped
 /// of namespaces, as <c>Node::name()</c> and PyTorch's Python classes name it (<c>MulBackward0</c>).
-/// Supported where libtorch is built with the Itanium C++ ABI (Linux, macOS); elsewhere
-/// <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why. Never guessed.
+/// Every read of libtorch's objects goes through the guarded reader (<see cref="GuardedMemory"/>), so
+/// a wrong assumption fails instead of crashing. Supported where libtorch is built with the Itanium
+/// C++ ABI and that reader works (Linux); elsewhere <see cref="IsAvailable"/> is false and
+/// <see cref="UnavailableReason"/> says why. Never guessed.
 /// The whole graph behind a tensor (next_functions, leaves) is read by <see cref="AutogradGraphs"/>.
 /// </summary>
 public static unsafe class GradFn
@@ -46,11 +48,9 @@ public static unsafe class GradFn
     {
         nint node = NodePointer(tensor);
         if (node == 0) return null;
-        nint vtable = *(nint*)node;
-        nint typeInfo = ((nint*)vtable)[-1];
-        nint mangledName = ((nint*)typeInfo)[1]; // std::type_info { vptr; const char* __name; }
-        string mangled = Marshal.PtrToStringAnsi(mangledName) ?? "";
-        return new NodeInfo(ClassName(mangled, native.Value.Demangle), node);
+        string name = ReadClassName(native.Value.Memory!, node, out string? problem)
+            ?? throw new InvalidOperationException($"grad_fn's class cannot be read: {problem}");
+        return new NodeInfo(name, node);
     }
 
     /// <summary>The tensor's grad_fn as libtorch's raw <c>Node*</c>; 0 for None.</summary>
@@ -59,15 +59,41 @@ public static unsafe class GradFn
         Native n = native.Value;
         if (n.GradFn is null)
             throw new PlatformNotSupportedException("grad_fn is unavailable: " + n.Problem);
-        // Tensor.Handle is an at::Tensor*, i.e. a pointer to the TensorBase whose method we call.
+        // Tensor.Handle is an at::Tensor*, i.e. a pointer to the TensorBase whose method we call;
+        // it returns a reference to the tensor's shared_ptr<Node>, whose first word is get().
         nint sharedPtr = n.GradFn(tensor.Handle);
-        nint node = *(nint*)sharedPtr;          // shared_ptr<Node>::get()
+        if (!n.Memory!.TryRead(sharedPtr, out nint node))
+            throw new InvalidOperationException("grad_fn's shared_ptr cannot be read");
         GC.KeepAlive(tensor);
         return node;
     }
 
-    /// <summary>A node's class name from its mangled RTTI name, demangled as <c>Node::name()</c> does.</summary>
-    internal static string NodeClassName(string mangled) => ClassName(mangled, native.Value.Demangle);
+    const int MaxMangledNameLength = 512;
+
+    /// <summary>
+    /// The class name of the node at <paramref name="node"/>, as <c>Node::name()</c> gives it: the RTTI
+    /// name of its dynamic type, reached through its vtable (slot -1 is the <c>std::type_info</c>, whose
+    /// second word is the mangled name). Every step is a guarded read; null, with the step that
+    /// failed in <paramref name="problem"/>, where one cannot be read or is not a C++ name.
+    /// </summary>
+    internal static string? ReadClassName(INativeMemory memory, nint node, out string? problem)
+    {
+        problem = null;
+        if (!memory.TryRead(node, out nint vtable)
+            || !memory.TryRead(vtable - IntPtr.Size, out nint typeInfo)
+            || !memory.TryRead(typeInfo + IntPtr.Size, out nint mangledName))
+        {
+            problem = "a node's type cannot be read";
+            return null;
+        }
+        string? mangled = memory.TryReadCString(mangledName, MaxMangledNameLength);
+        if (string.IsNullOrEmpty(mangled) || mangled.Any(c => c < 0x21 || c > 0x7e))
+        {
+            problem = "a node's type name is not a C++ name";
+            return null;
+        }
+        return ClassName(mangled, native.Value.Demangle);
+    }
 
     /// <summary>"N5torch8autograd9generated12AddBackward0E" -> "AddBackward0".</summary>
     internal static string ClassName(string mangled, Func<string, string?>? demangle = null)
@@ -115,6 +141,7 @@ public static unsafe class GradFn
     sealed class Native
     {
         public delegate* unmanaged<nint, nint> GradFn;
+        public INativeMemory? Memory;
         public Func<string, string?>? Demangle;
         public string? Problem;
 
@@ -132,6 +159,13 @@ public static unsafe class GradFn
             if (library == 0 || !NativeLibrary.TryGetExport(library, GradFnSymbol, out nint gradFn))
             {
                 result.Problem = $"libtorch_cpu does not export {GradFnSymbol} (at::TensorBase::grad_fn).";
+                return result;
+            }
+            // libtorch's objects are read only through the guarded reader, so a wrong assumption fails instead of crashing.
+            result.Memory = GuardedMemory.ForThisProcess(out string? unreadable);
+            if (result.Memory is null)
+            {
+                result.Problem = "reading grad_fn needs a guarded reader of this process's memory: " + unreadable;
                 return result;
             }
             result.GradFn = (delegate* unmanaged<nint, nint>)gradFn;
@@ -187,7 +221,7 @@ public static unsafe class GradFn
                 byte* output = demangle((byte*)input, null, null, &status);
                 if (status != 0 || output == null) return null;
                 string? text = Marshal.PtrToStringAnsi((nint)output);
-                NativeMemory.Free(output); // allocated with malloc by the demangler
+                System.Runtime.InteropServices.NativeMemory.Free(output); // .NET's free(): the demangler allocated it with malloc
                 return text;
             }
             finally
