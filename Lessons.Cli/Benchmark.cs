@@ -20,9 +20,8 @@ public sealed record BenchTarget(string Name, string Limit, string Measured, boo
 public static class Benchmark
 {
     /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
-    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, CancellationToken interrupt = default)
+    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, LessonSettings settings)
     {
-        var settings = new LessonSettings { Interrupt = interrupt };
         var times = new List<double>();
         double allocated = 0;
         for (int i = 0; i < runs; i++)

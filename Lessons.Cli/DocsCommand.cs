@@ -42,7 +42,7 @@ public static class DocsCommand
                 {
                     string folder = Path.GetFullPath(figureFolder);
                     var runs = SelfProcess.RunAll(lessons.Select(lesson => (IReadOnlyList<string>)
-                        ["docs-section", lesson.Id, "--figures", folder]), workers, console.Interrupt);
+                        ["docs-section", lesson.Id, "--figures", folder]), workers, console);
                     for (int i = 0; i < lessons.Count; i++)
                     {
                         ChildResult result = runs[i].GetAwaiter().GetResult();
@@ -62,7 +62,7 @@ public static class DocsCommand
                     foreach (Lesson lesson in lessons)
                     {
                         LessonRun run = ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
-                            LessonRunner.Run(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }));
+                            LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
                         sections.Add(new LessonDocs.LessonSection(lesson, run.Seed, LessonDocs.RunSection(run)));
                         var (written, problem) = WriteMedia(run, figureFolder, console.Interrupt);
                         figures += written;
@@ -96,7 +96,7 @@ public static class DocsCommand
             Lesson lesson = LessonCatalog.Get(parsed.GetValue(id)!);
             string figureFolder = parsed.GetValue(folder)!;
             OutputPaths.WritableFolder("--figures", figureFolder);
-            LessonRun run = LessonRunner.Run(lesson, new LessonSettings { Interrupt = console.Interrupt });
+            LessonRun run = LessonRunner.Run(lesson, console.Settings);
             var (written, problem) = WriteMedia(run, figureFolder, console.Interrupt);
             console.Out.Write(LessonDocs.RunSection(run));
             console.Error.WriteLine(WroteFiles + written.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -41,7 +41,7 @@ public static class LessonBatch
     {
         if (!quiet && !json)
             console.Error.WriteLine($"[lessons] {children.Count} lessons, {jobs} at a time, each in its own process");
-        var runs = SelfProcess.RunAll(children.Select(child => child.Args), jobs, console.Interrupt);
+        var runs = SelfProcess.RunAll(children.Select(child => child.Args), jobs, console);
 
         int exitCode = ExitCodes.Ok;
         var array = new JsonArray();

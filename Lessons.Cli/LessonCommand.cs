@@ -75,7 +75,7 @@ public static class LessonCommand
             if (IsBatch(parsed.GetValue(id)!))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
-                    BatchInvocation batch = ValidateBatch(parsed);
+                    BatchInvocation batch = ValidateBatch(parsed, console);
                     return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
                 });
             var figures = new List<string>();
@@ -130,12 +130,11 @@ public static class LessonCommand
     public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
     {
         Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
-        var settings = new LessonSettings
+        var settings = console.Settings with
         {
             Device = parsed.GetValue<string>("--device") ?? "cpu",
             Seed = parsed.GetValue<long?>("--seed"),
             Assignments = parsed.GetValue<string[]>("--set") ?? [],
-            Interrupt = console.Interrupt,
         };
         // The quick checks first; loading libtorch to resolve the device takes most of a second.
         LessonRunner.Check(lesson, settings, resolveDevice: false);
@@ -153,7 +152,7 @@ public static class LessonCommand
     /// <summary>Everything <c>lesson</c> checks before it runs anything, for one lesson or several; throws the error it would print.</summary>
     public static void CheckInput(ParseResult parsed, CliConsole console)
     {
-        if (IsBatch(parsed.GetValue<string[]>("id")!)) ValidateBatch(parsed);
+        if (IsBatch(parsed.GetValue<string[]>("id")!)) ValidateBatch(parsed, console);
         else Validate(parsed, console);
     }
 
@@ -165,7 +164,7 @@ public static class LessonCommand
     /// the device), then each runs as <c>lesson &lt;id&gt;</c> in a child process with the same options.
     /// Each <c>--set</c> applies to the lessons that have that option; one that none has is an error.
     /// </summary>
-    static BatchInvocation ValidateBatch(ParseResult parsed)
+    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
         string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
@@ -197,7 +196,7 @@ public static class LessonCommand
             args.AddRange(common);
             children.Add((lesson, args));
         }
-        LessonRunner.Check(lessons[0], new LessonSettings { Device = device }); // the device, once
+        LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
         return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
     }

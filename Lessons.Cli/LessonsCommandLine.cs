@@ -14,9 +14,9 @@ public static partial class LessonsCommandLine
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, CancellationToken interrupt = default)
     {
-        var console = new CliConsole(stdout, stderr, interactive, interrupt);
-        // Before anything can touch libtorch: its kernels are fixed at their first use.
-        CpuKernels.Choose(ScanKernels(args));
+        // libtorch starts (TorchRuntime.Start) only when a command needs it, with the kernels asked for here.
+        var console = new CliConsole(stdout, stderr, interactive, interrupt, ScanKernels(args));
+        TorchRuntimeInfo? before = TorchRuntime.Started;
         ParseResult parsed = Parse(args, console);
         if (parsed.Errors.Count > 0)
         {
@@ -27,15 +27,27 @@ public static partial class LessonsCommandLine
             stderr.WriteLine("error: " + InUserWords(error) + " (see --help)");
             return ExitCodes.Usage;
         }
-        foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         finally
         {
-            foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+            foreach (string notice in KernelNotes(console.Kernels, before, TorchRuntime.Started)) stderr.WriteLine("note: " + notice);
         }
+    }
+
+    /// <summary>
+    /// What to say about the kernels after a command: the notices of libtorch's start when this run
+    /// started it, and that the kernels asked for could not take effect when it had started before.
+    /// </summary>
+    static IEnumerable<string> KernelNotes(KernelChoice asked, TorchRuntimeInfo? before, TorchRuntimeInfo? after)
+    {
+        if (after is null) yield break;
+        if (before is null)
+            foreach (string notice in after.Notices) yield return notice;
+        if (after.Choice != asked)
+            yield return $"--kernels {CpuKernels.Name(asked)} has no effect here: this process already chose {CpuKernels.Name(after.Choice)} kernels before libtorch started";
     }
 
     /// <summary>Parses without running anything: what <see cref="Run"/> checks before it invokes a command.</summary>

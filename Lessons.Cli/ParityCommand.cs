@@ -32,7 +32,7 @@ public static class ParityCommand
             List<ParityVerdict> verdicts = workers > 1
                 ? InChildren(console, lessons, folder, workers)
                 : lessons.Select(lesson => ParityVerdict.From(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
-                    ParityReport.Check(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }, folder)))).ToList();
+                    ParityReport.Check(lesson, console.Settings with { Progress = progress }, folder)))).ToList();
             if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
             else WriteTable(console.Out, verdicts);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
@@ -51,7 +51,7 @@ public static class ParityCommand
             var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id };
             if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
             return (IReadOnlyList<string>)args;
-        }), workers, console.Interrupt);
+        }), workers, console);
         var verdicts = new List<ParityVerdict>();
         for (int i = 0; i < lessons.Count; i++)
         {

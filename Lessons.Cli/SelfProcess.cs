@@ -46,9 +46,10 @@ public static class SelfProcess
     /// tasks come back in the order given, so callers print in that order as each finishes. Each
     /// child runs this process's kernels, so its digits are the ones this process would print.
     /// </summary>
-    public static IReadOnlyList<Task<ChildResult>> RunAll(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CancellationToken interrupt)
+    public static IReadOnlyList<Task<ChildResult>> RunAll(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CliConsole console)
     {
-        string[] kernels = ["--kernels", CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned)];
+        string[] kernels = ["--kernels", CpuKernels.Name(console.Kernels)];
+        CancellationToken interrupt = console.Interrupt;
         // Not disposed: it holds no handle unless AvailableWaitHandle is read, and the tasks outlive this call.
         var slots = new SemaphoreSlim(Math.Max(1, jobs));
         return argsList.Select(args => Task.Run(async () =>

@@ -182,7 +182,7 @@ public sealed partial class BadInputTests : IDisposable
     [Fact]
     public void A_libtorch_error_is_its_first_line_without_native_frames()
     {
-        TorchNative.EnsureLoaded();
+        TorchRuntime.Start(KernelChoice.Pinned);
         Exception shapes = Assert.ThrowsAny<Exception>(() => torch.ones(2, 3).mm(torch.ones(4, 5)));
         Assert.Equal("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)", TorchErrors.OneLine(shapes));
         Assert.Null(TorchErrors.AllocationFailure(shapes));

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lessons.Core.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -153,8 +154,8 @@ public static unsafe class GradFn
                 result.Problem = "reading grad_fn needs libtorch built with the Itanium C++ ABI (Linux or macOS); this platform's libtorch uses another.";
                 return result;
             }
-            // Make sure TorchSharp has loaded libtorch before we look for its symbols.
-            torch.InitializeDeviceType(DeviceType.CPU);
+            // libtorch is loaded by its one door, before anything looks for its symbols.
+            TorchRuntime.Require();
             nint library = LoadTorchCpu();
             if (library == 0 || !NativeLibrary.TryGetExport(library, GradFnSymbol, out nint gradFn))
             {

@@ -27,6 +27,9 @@ public sealed record LessonSettings
     public Action<string>? OnLine { get; init; }
     public IProgress<LessonProgress>? Progress { get; init; }
 
+    /// <summary>The CPU kernels to start libtorch with, if it has not started yet (<see cref="TorchRuntime.Start"/>).</summary>
+    public KernelChoice Kernels { get; init; } = KernelChoice.Pinned;
+
     /// <summary>Stops the lesson at its next step (<see cref="LessonInterruptedException"/>) once cancelled: the CLI's Ctrl-C.</summary>
     public CancellationToken Interrupt { get; init; }
 
@@ -46,7 +49,7 @@ public static class LessonRunner
         var (options, choice) = Prepare(lesson, settings);
         lock (globalTorchState)
         {
-            TorchNative.EnsureLoaded();
+            TorchRuntimeInfo runtime = TorchRuntime.Start(settings.Kernels);
             // One CPU thread: libtorch splits large reductions across threads, which changes the
             // last bits with the core count; single-threaded, a lesson prints the same digits on
             // every machine (the tutorials' reference runs were single-threaded too), and the
@@ -71,7 +74,7 @@ public static class LessonRunner
                     throw OutOfMemory(lesson, options, ".NET could not allocate memory");
                 }
             }
-            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, CpuKernels.Describe()) { Graphs = context.Graphs };
+            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, runtime.Kernels) { Graphs = context.Graphs };
         }
     }
 
@@ -87,7 +90,7 @@ public static class LessonRunner
         if (!resolveDevice) return;
         lock (globalTorchState)
         {
-            TorchNative.EnsureLoaded();
+            TorchRuntime.Start(settings.Kernels);
             choice.Resolve();
         }
     }
