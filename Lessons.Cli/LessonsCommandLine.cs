@@ -18,6 +18,11 @@ public static partial class LessonsCommandLine
         var console = new CliConsole(stdout, stderr, interactive, interrupt, ScanKernels(args));
         TorchRuntimeInfo? before = TorchRuntime.Started;
         ParseResult parsed = Parse(args, console);
+        if (UnknownOption(parsed) is string unknown)
+        {
+            stderr.WriteLine("error: " + unknown + " (see --help)");
+            return ExitCodes.Usage;
+        }
         if (parsed.Errors.Count > 0)
         {
             // The error about a word the user typed ("Unrecognized command or argument 'lessen'")
@@ -76,6 +81,25 @@ public static partial class LessonsCommandLine
             BenchCommand.MeasureCommand(console),
         };
         return root.Parse(args);
+    }
+
+    /// <summary>
+    /// A word that looks like an option and is none of the command's, named as an option with the
+    /// valid ones: "unknown option '--frobnicate' for lesson; valid options: --device, …". The parser
+    /// would call it an unrecognized argument, or take it for a lesson id where ids are expected.
+    /// </summary>
+    static string? UnknownOption(ParseResult parsed)
+    {
+        CommandResult result = parsed.CommandResult;
+        string? word = parsed.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-'))
+            ?? result.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value).FirstOrDefault(v => v.StartsWith('-'));
+        if (word is null) return null;
+        var valid = result.Command.Options
+            .Concat(result.Command.Parents.OfType<Command>().SelectMany(c => c.Options).Where(o => o.Recursive))
+            .Where(o => !o.Hidden && o is not System.CommandLine.Help.HelpOption && o is not VersionOption)
+            .Select(o => o.Name)
+            .Distinct();
+        return $"unknown option '{word}' for {result.Command.Name}; valid options: {string.Join(", ", valid)}";
     }
 
     /// <summary>
@@ -171,12 +195,17 @@ public static partial class LessonsCommandLine
         }
     }
 
+    /// <summary>Each kind of failure in the user's words, with its exit code: Core's typed errors are worded here, with the commands and flags that fix them.</summary>
     static (string Message, int Code) Describe(Exception e) => e switch
     {
+        UnknownLessonException or NoLessonMatchesException => ($"{e.Message} (run 'list' for all)", ExitCodes.Usage),
+        BadAssignmentException bad => ($"--set takes name=value, got '{bad.Assignment}'", ExitCodes.Usage),
+        BadDeviceException bad => ($"bad --device '{bad.Text}': use cpu, cuda or cuda:N (N a GPU index such as 0)", ExitCodes.Usage),
+        SeedOutOfRangeException bad => ($"--seed {bad.Seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1", ExitCodes.Usage),
         LessonUsageException => (e.Message, ExitCodes.Usage),
         DeviceUnavailableException or TorchNativeLoadException => (e.Message, ExitCodes.DeviceUnavailable),
         LessonDivergedException => (e.Message, ExitCodes.Diverged),
-        LessonOutOfMemoryException => (e.Message, ExitCodes.OutOfMemory),
+        LessonOutOfMemoryException => ($"{e.Message}; lower its sizes with --set", ExitCodes.OutOfMemory),
         OutOfMemoryException => ("not enough memory: .NET could not allocate", ExitCodes.OutOfMemory),
         LessonInterruptedException => (e.Message, ExitCodes.Interrupted),
         TypeInitializationException => (TorchNative.Diagnose(e), ExitCodes.DeviceUnavailable),

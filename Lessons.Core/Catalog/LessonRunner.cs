@@ -110,7 +110,7 @@ public static class LessonRunner
         double estimate = lesson.EstimateBytes(new OptionValues(options));
         string estimated = estimate > 0 ? $"its estimate was {MemoryEstimate.Format(estimate)}, " : "";
         return new LessonOutOfMemoryException(
-            $"not enough memory: {what} for lesson '{lesson.Id}' ({estimated}{MemoryEstimate.Format(SystemMemory.AvailableBytes())} is available); lower its sizes with --set");
+            $"not enough memory: {what} for lesson '{lesson.Id}' ({estimated}{MemoryEstimate.Format(SystemMemory.AvailableBytes())} is available)");
     }
 
     /// <summary>
@@ -182,7 +182,7 @@ public static class LessonRunner
         {
             int equals = assignment.IndexOf('=');
             if (equals <= 0)
-                throw new LessonUsageException($"--set takes name=value, got '{assignment}'");
+                throw new BadAssignmentException(assignment);
             string name = assignment[..equals].Trim();
             string text = assignment[(equals + 1)..].Trim();
             LessonOption? option = lesson.Options.FirstOrDefault(o => o.Name == name);
