@@ -6,6 +6,7 @@ using Lessons.Core.Catalog;
 using Lessons.Core.Tutorials.Seed001;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -177,9 +178,6 @@ public sealed class AutogradGraphTests
         Assert.Contains("x1", Assert.Throws<LessonUsageException>(() =>
             LessonRunner.Run("static-and-dynamic-graphs", new LessonSettings { Assignments = ["x1=0.5"] })).Message);
     }
-
-    static double[] Numbers(LessonRun run, string name) =>
-        ((IEnumerable<object?>)run.Results[name]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     [Fact]
     public void Json_data_carries_nodes_and_edges_without_addresses()

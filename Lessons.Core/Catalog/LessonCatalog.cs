@@ -87,9 +87,7 @@ public static partial class LessonCatalog
 
     static IReadOnlyList<Lesson> Discover()
     {
-        var lessons = typeof(Lesson).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Lesson)) && !t.IsAbstract)
-            .Select(t => (Lesson)Activator.CreateInstance(t)!)
+        var lessons = Discovered.All<Lesson>()
             .OrderBy(l => l.Source.File, StringComparer.Ordinal)
             .ThenBy(l => l.Source.Section)
             .ThenBy(l => l.Source.Position)
