@@ -79,13 +79,13 @@ public static class LessonSources
         Type type = lesson.GetType();
         string folder = FolderOf(type);
         var types = TutorialTypes();
-        TypeDeclarationSyntax lessonType = types.FirstOrDefault(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)?.Declaration
+        TypeDeclarationSyntax lessonType = types.FirstOrDefault(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)?.Declaration as TypeDeclarationSyntax
             ?? throw new InvalidOperationException($"no source for {type.FullName} in {folder} (is it an embedded resource of Lessons.Core?)");
 
         // Grow the choice from Run until nothing new is named: members of the lesson class, and
         // types of the tutorials that the code can see by that name (its own folder's, or another
         // folder's it imports with using), whole, or only the members named for static classes and lessons.
-        var chosen = new Dictionary<TypeDeclarationSyntax, HashSet<MemberDeclarationSyntax>>();
+        var chosen = new Dictionary<BaseTypeDeclarationSyntax, HashSet<MemberDeclarationSyntax>>();
         var work = new Queue<(TypeDeclarationSyntax Type, MemberDeclarationSyntax Member)>();
         void Choose(TypeDeclarationSyntax owner, MemberDeclarationSyntax member)
         {
@@ -110,9 +110,11 @@ public static class LessonSources
                 Choose(owner, candidate);
 
             // Types named here that this code sees.
-            foreach (var declaration in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text) && t.IsVisibleFrom(member)).Select(t => t.Declaration))
+            foreach (var found in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text) && t.IsVisibleFrom(member)).Select(t => t.Declaration))
             {
-                if (declaration == lessonType || IsPartial(declaration))
+                // An enum is shown whole; its members name nothing further.
+                if (found is not TypeDeclarationSyntax declaration) chosen.TryAdd(found, []);
+                else if (declaration == lessonType || IsPartial(declaration))
                 {
                     string typeName = declaration.Identifier.Text;
                     foreach (var candidate in declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))))
@@ -127,7 +129,7 @@ public static class LessonSources
         }
 
         var pathOf = types.ToDictionary(t => t.Declaration, t => t.Path);
-        CodeBlock Block(TypeDeclarationSyntax declaration) => BlockOf(pathOf[declaration], declaration, chosen[declaration]);
+        CodeBlock Block(BaseTypeDeclarationSyntax declaration) => BlockOf(pathOf[declaration], declaration, chosen[declaration]);
         var shared = chosen.Keys.Where(t => t != lessonType)
             .OrderBy(t => pathOf[t], StringComparer.Ordinal).ThenBy(t => t.SpanStart)
             .Select(Block).ToList();
@@ -157,8 +159,9 @@ public static class LessonSources
         _ => [],
     };
 
-    static CodeBlock BlockOf(string path, TypeDeclarationSyntax type, HashSet<MemberDeclarationSyntax> members)
+    static CodeBlock BlockOf(string path, BaseTypeDeclarationSyntax declaration, HashSet<MemberDeclarationSyntax> members)
     {
+        if (declaration is not TypeDeclarationSyntax type) return new CodeBlock(path, declaration.Identifier.Text, Dedent(declaration.ToFullString()), []);
         string header = type.OpenBraceToken.IsKind(SyntaxKind.None) || type.OpenBraceToken.IsMissing
             ? type.ToFullString()
             : type.SyntaxTree.GetText().ToString(TextSpanFrom(type.FullSpan.Start, type.OpenBraceToken.Span.End));
@@ -199,7 +202,7 @@ public static class LessonSources
     const string TutorialsFolder = ResourcePrefix + "Tutorials/";
 
     /// <summary>A top-level type of a tutorial's folder: its declaration, file and namespace.</summary>
-    sealed record SourceType(TypeDeclarationSyntax Declaration, string Path, string Namespace)
+    sealed record SourceType(BaseTypeDeclarationSyntax Declaration, string Path, string Namespace)
     {
         /// <summary>Whether code in <paramref name="member"/>'s file names this type by its simple name: same namespace, or a using of it.</summary>
         public bool IsVisibleFrom(SyntaxNode member) =>
@@ -218,7 +221,7 @@ public static class LessonSources
             .Where(file => file.Key.StartsWith(TutorialsFolder, StringComparison.Ordinal))
             .SelectMany(file => file.Value.GetCompilationUnitRoot().Members
                 .SelectMany(m => m is BaseNamespaceDeclarationSyntax ns ? ns.Members : [m])
-                .OfType<TypeDeclarationSyntax>()
+                .OfType<BaseTypeDeclarationSyntax>()
                 .Select(t => new SourceType(t, file.Key, NamespaceOf(t))))
             .ToList());
 
