@@ -74,7 +74,9 @@ public static class BenchCommand
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
             LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), console.Settings with { Assignments = parsed.GetValue(set) ?? [] });
-            console.Out.WriteLine(Benchmark.OwnPeakResidentMegabytes().ToString("F1", CultureInfo.InvariantCulture));
+            double peak = Benchmark.OwnPeakResidentMegabytes();
+            if (console.Report is not null) console.Report.Payload = peak;
+            else console.Out.WriteLine(peak.ToString("F1", CultureInfo.InvariantCulture));
             return ExitCodes.Ok;
         }));
         return command;

@@ -46,8 +46,8 @@ public static class Benchmark
         var native = new List<double>();
         for (int i = 0; i < runs; i++)
         {
-            pinned.Add(RunSelf(["lesson", lessonId, "--quiet"]).Seconds);
-            native.Add(RunSelf(["lesson", lessonId, "--quiet", "--kernels", "native"]).Seconds);
+            pinned.Add(RunSelf<string>(["lesson", lessonId, "--quiet"]).Seconds);
+            native.Add(RunSelf<string>(["lesson", lessonId, "--quiet", "--kernels", "native"]).Seconds);
         }
         return (Median(pinned), Median(native));
     }
@@ -59,7 +59,7 @@ public static class Benchmark
     public static (double Seconds, int Workers) Chapter(string pattern, int runs)
     {
         int workers = LessonBatch.DefaultJobs(LessonCatalog.Select([pattern]).Count);
-        var times = Enumerable.Range(0, runs).Select(_ => RunSelf(["lesson", pattern, "--quiet"]).Seconds).ToList();
+        var times = Enumerable.Range(0, runs).Select(_ => RunSelf<string>(["lesson", pattern, "--quiet"]).Seconds).ToList();
         return (Median(times), workers);
     }
 
@@ -100,8 +100,7 @@ public static class Benchmark
     {
         var args = new List<string> { "measure", lessonId };
         foreach (string a in assignments) { args.Add("--set"); args.Add(a); }
-        string output = RunSelf(args).Output;
-        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+        return RunSelf<double>(args).Payload;
     }
 
     /// <summary>This process's peak resident set (VmHWM) in MB; 0 where /proc is not available.</summary>
@@ -115,15 +114,16 @@ public static class Benchmark
         return double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    static (double Seconds, string Output) RunSelf(IReadOnlyList<string> args)
+    /// <summary>Runs this program as a child with exactly these arguments (their --kernels, if any): how long it took, and its payload.</summary>
+    static (double Seconds, T Payload) RunSelf<T>(IReadOnlyList<string> args)
     {
-        ChildResult run = SelfProcess.Run(args);
+        ChildResult<T> run = SelfProcess.Run<T>(args);
         // Ctrl-C reaches the whole process group: the child stopped as the bench should.
         if (run.ExitCode == ExitCodes.Interrupted)
             throw new LessonInterruptedException($"interrupted while measuring '{string.Join(' ', args)}'");
-        if (run.ExitCode != 0)
-            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {run.ExitCode}: {run.Err.Trim()}");
-        return (run.Seconds, run.Out);
+        if (run.ExitCode != 0 || run.Report.Payload is not T payload)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {run.ExitCode}: {run.Report.Error?.Message}");
+        return (run.Seconds, payload);
     }
 
     public static double Median(IReadOnlyList<double> values)

@@ -41,20 +41,21 @@ public static class DocsCommand
                 if (workers > 1)
                 {
                     string folder = Path.GetFullPath(figureFolder);
-                    var runs = SelfProcess.RunAll(lessons.Select(lesson => (IReadOnlyList<string>)
+                    // Each child's payload is its part of the page; its files are the media it wrote,
+                    // its notices the pictures it could not draw.
+                    var runs = SelfProcess.RunAll<string>(lessons.Select(lesson => (IReadOnlyList<string>)
                         ["docs-section", lesson.Id, "--figures", folder]), workers, console);
                     for (int i = 0; i < lessons.Count; i++)
                     {
-                        ChildResult result = runs[i].GetAwaiter().GetResult();
-                        if (result.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while running {lessons[i].Id}");
-                        if (result.ExitCode != ExitCodes.Ok)
-                            throw new InvalidOperationException($"{lessons[i].Id}: {result.Err.Trim().Split('\n').LastOrDefault(l => !l.StartsWith('['))}");
+                        ChildResult<string> result = runs[i].GetAwaiter().GetResult();
+                        Envelope<string> report = result.Report;
+                        if (report.Error?.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while running {lessons[i].Id}");
+                        if (report.Error is { } error || report.Payload is not string section)
+                            throw new InvalidOperationException($"{lessons[i].Id}: {report.Error?.Message ?? "no section"}");
                         console.Error.WriteLine($"[docs] {i + 1}/{lessons.Count} {lessons[i].Id} in {result.Seconds:F1} s");
-                        sections.Add(new LessonDocs.LessonSection(lessons[i], lessons[i].Seed, result.Out));
-                        // The child reports what it wrote and any picture it could not draw on stderr.
-                        foreach (string line in result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                            if (line.StartsWith(WroteFiles, StringComparison.Ordinal)) figures += int.Parse(line[WroteFiles.Length..], System.Globalization.CultureInfo.InvariantCulture);
-                            else if (!line.StartsWith('[')) problems.Add(line);
+                        sections.Add(new LessonDocs.LessonSection(lessons[i], lessons[i].Seed, section));
+                        figures += report.Files.Count;
+                        problems.UnionWith(report.Notices);
                     }
                 }
                 else
@@ -65,7 +66,7 @@ public static class DocsCommand
                             LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
                         sections.Add(new LessonDocs.LessonSection(lesson, run.Seed, LessonDocs.RunSection(run)));
                         var (written, problem) = WriteMedia(run, figureFolder, console.Interrupt);
-                        figures += written;
+                        figures += written.Count;
                         if (problem is not null) problems.Add(problem);
                     }
                 }
@@ -79,11 +80,10 @@ public static class DocsCommand
         return command;
     }
 
-    const string WroteFiles = "wrote files: ";
-
     /// <summary>
-    /// The hidden <c>docs-section</c> command the docs command runs per lesson: run it, write its
-    /// figures, graph picture, animations and exercise figures into the folder, print its part of the page.
+    /// The hidden <c>docs-section</c> command the docs command runs per lesson, as its child: run it,
+    /// write its figures, graph picture, animations and exercise figures into the folder, and report
+    /// its part of the page as the payload, the files it wrote, and any picture it could not draw.
     /// </summary>
     public static Command SectionCommand(CliConsole console)
     {
@@ -99,21 +99,20 @@ public static class DocsCommand
             LessonRun run = LessonRunner.Run(lesson, console.Settings);
             var (written, problem) = WriteMedia(run, figureFolder, console.Interrupt);
             console.Out.Write(LessonDocs.RunSection(run));
-            console.Error.WriteLine(WroteFiles + written.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (problem is not null) console.Error.WriteLine(problem);
+            foreach (string file in written) console.Wrote(file);
+            if (problem is not null) console.Notice(problem);
             return ExitCodes.Ok;
         }));
         return command;
     }
 
     /// <summary>Everything the page shows for a run besides its text: figures, the graph picture, animations, exercise figures.</summary>
-    static (int Written, string? Problem) WriteMedia(LessonRun run, string figureFolder, CancellationToken interrupt)
+    static (IReadOnlyList<string> Written, string? Problem) WriteMedia(LessonRun run, string figureFolder, CancellationToken interrupt)
     {
-        int written = 0;
-        FigureWriter.Write(run, figureFolder, onlyDocs: true, written: _ => written++, interrupt: interrupt);
+        var written = new List<string>(FigureWriter.Write(run, figureFolder, onlyDocs: true, interrupt: interrupt));
         GraphPictureResult graph = GraphPictures.Write(run, figureFolder, ["png"], keepDot: false);
-        written += graph.Files.Count;
-        written += LessonDocs.WriteMedia([run], figureFolder);
+        written.AddRange(graph.Files);
+        written.AddRange(LessonDocs.WriteMedia([run], figureFolder));
         return (written, graph.Problem);
     }
 }

@@ -101,13 +101,15 @@ public static class LessonCommand
                     void Written(string path)
                     {
                         figures.Add(path);
+                        console.Wrote(path);
                         if (!run.Json) console.Out.WriteLine($"figure: {path}");
                     }
                     FigureWriter.Write(result, folder, written: Written, interrupt: console.Interrupt);
                     foreach (string animation in AnimationWriter.Write(result, folder)) Written(animation);
                     GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
                     foreach (string picture in pictures.Files) Written(picture);
-                    if (pictures.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(pictures.Problem);
+                    if (pictures.Problem is not null && run.Json) console.Notice(pictures.Problem);
+                    else if (pictures.Problem is not null) console.Out.WriteLine(pictures.Problem);
                     else if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
                 if (run.Json) console.Out.WriteLine(RunJson.Serialize(result, figures));

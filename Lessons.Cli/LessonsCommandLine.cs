@@ -14,31 +14,37 @@ public static partial class LessonsCommandLine
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, CancellationToken interrupt = default)
     {
+        // Run as a child of this program (SelfProcess), the command prints nothing itself: what it
+        // prints, the files it writes, its notices and its error go to its parent in one envelope.
+        ChildReport? report = ChildProtocol.IsChild(args) ? new ChildReport() : null;
+        var printed = report is null ? stdout : new StringWriter();
         // libtorch starts (TorchRuntime.Start) only when a command needs it, with the kernels asked for here.
-        var console = new CliConsole(stdout, stderr, interactive, interrupt, ScanKernels(args));
+        var console = new CliConsole(printed, stderr, interactive && report is null, interrupt, ScanKernels(args)) { Report = report };
+        int code = RunCommand(args, console);
+        if (report is not null) stdout.WriteLine(report.ToJson(printed.ToString()!));
+        return code;
+    }
+
+    static int RunCommand(string[] args, CliConsole console)
+    {
         TorchRuntimeInfo? before = TorchRuntime.Started;
         ParseResult parsed = Parse(args, console);
-        if (UnknownOption(parsed) is string unknown)
-        {
-            stderr.WriteLine("error: " + unknown + " (see --help)");
-            return ExitCodes.Usage;
-        }
+        if (UnknownOption(parsed) is string unknown) return Fail(console, unknown + " (see --help)", ExitCodes.Usage);
         if (parsed.Errors.Count > 0)
         {
             // The error about a word the user typed ("Unrecognized command or argument 'lessen'")
             // says more than its consequence ("Required command was not provided").
             ParseError error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
                 ?? parsed.Errors[0];
-            stderr.WriteLine("error: " + InUserWords(error) + " (see --help)");
-            return ExitCodes.Usage;
+            return Fail(console, InUserWords(error) + " (see --help)", ExitCodes.Usage);
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
         }
         finally
         {
-            foreach (string notice in KernelNotes(console.Kernels, before, TorchRuntime.Started)) stderr.WriteLine("note: " + notice);
+            foreach (string notice in KernelNotes(console.Kernels, before, TorchRuntime.Started)) console.Notice("note: " + notice);
         }
     }
 
@@ -69,9 +75,12 @@ public static partial class LessonsCommandLine
             string text = result.GetValueOrDefault<string>() ?? "";
             if (!CpuKernels.TryParse(text, out _)) result.AddError($"--kernels takes 'pinned' or 'native', got '{text}'");
         });
+        // Read before parsing (ChildProtocol.IsChild); declared so that the parser accepts it anywhere.
+        var childOption = new Option<bool>(ChildProtocol.Flag) { Hidden = true, Recursive = true, Description = "Run as a child of this program: report in one JSON envelope on stdout." };
         var root = new RootCommand("Classic PyTorch autograd lessons, ported to C# on TorchSharp.")
         {
             kernelsOption,
+            childOption,
             ListCommand(console),
             LessonCommand.Create(console),
             ParityCommand.Create(console),
@@ -215,7 +224,7 @@ public static partial class LessonsCommandLine
 
     static int Fail(CliConsole console, string message, int code)
     {
-        console.Error.WriteLine("error: " + message.ReplaceLineEndings(" "));
+        console.Fail(message, code);
         return code;
     }
 }

@@ -50,10 +50,15 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
         string folder = Path.Combine(Path.GetTempPath(), "docs-section-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder);
+            // As the docs command's child: one envelope on stdout, the section its payload.
+            var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder, ChildProtocol.Flag);
             Assert.Equal(ExitCodes.Ok, code);
-            Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), output);
-            Assert.Contains("wrote files: 1", error); // its graph picture
+            Envelope<string> report = ChildProtocol.Read<string>(output, code);
+            Assert.Null(report.Error);
+            Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), report.Payload);
+            Assert.Equal(Path.Combine(folder, "computational-graph-graph.png"), Assert.Single(report.Files)); // its graph picture
+            Assert.Empty(report.Notices);
+            Assert.DoesNotContain("wrote files", error);
             Assert.True(File.Exists(Path.Combine(folder, "computational-graph-graph.png")));
         }
         finally

@@ -94,7 +94,7 @@ public static partial class LessonDocs
     }
 
     /// <summary>
-    /// The lesson's code: its own class in full, then the shared code of its folder that it uses.
+    /// The lesson's code: its own class in full, then the shared tutorial code that it uses.
     /// Shared members appear once on the page, under the first lesson that uses them; later
     /// lessons link there (<c>--code</c> prints everything).
     /// </summary>
@@ -198,22 +198,23 @@ public static partial class LessonDocs
 
     /// <summary>
     /// The page's media beyond the figures: every animation and every exercise figure, written into
-    /// <paramref name="folder"/> (the docs command calls it after writing the figures). Returns how many files.
+    /// <paramref name="folder"/> (the docs command calls it after writing the figures). Returns the files written.
     /// </summary>
-    public static int WriteMedia(IEnumerable<LessonRun> runs, string folder)
+    public static IReadOnlyList<string> WriteMedia(IEnumerable<LessonRun> runs, string folder)
     {
-        int written = 0;
+        var written = new List<string>();
         foreach (LessonRun run in runs)
         {
-            written += AnimationWriter.Write(run, folder).Count;
+            written.AddRange(AnimationWriter.Write(run, folder));
             if (ExerciseCatalog.For(run.Lesson.Id) is not { } exercises) continue;
             foreach (var (_, figure) in ExerciseFigures(exercises))
             {
                 Directory.CreateDirectory(folder);
                 var plot = new ScottPlot.Plot();
                 figure.Draw(plot);
-                plot.SavePng(Path.Combine(folder, figure.Name + ".png"), figure.Width, figure.Height);
-                written++;
+                string path = Path.Combine(folder, figure.Name + ".png");
+                plot.SavePng(path, figure.Width, figure.Height);
+                written.Add(path);
             }
         }
         return written;
