@@ -5,10 +5,10 @@ using Lessons.Core.Figures;
 namespace Lessons.Cli;
 
 /// <summary>
-/// <c>docs</c>: regenerates docs/lessons.md from the catalogue by running every lesson. Lessons run
-/// in processes of their own, several at a time (the runner of <c>lesson 'pattern'</c>): each
-/// writes its figures and prints its part of the page (<see cref="LessonDocs.RunSection"/>), and
-/// this process puts the page together in catalogue order.
+/// <c>docs</c>: regenerates the course (docs/lessons.md, the index, and a page per tutorial beside
+/// it) from the catalogue by running every lesson. Lessons run in processes of their own, several at
+/// a time (the runner of <c>lesson 'pattern'</c>): each writes its figures and reports its part of
+/// the course (<see cref="LessonDocs.RunSection"/>), and this process puts the pages together in catalogue order.
 /// </summary>
 public static class DocsCommand
 {
@@ -16,16 +16,16 @@ public static class DocsCommand
     {
         var output = new Option<string>("--output")
         {
-            Description = "Where to write the page.",
+            Description = "Where to write the index page; the tutorials' pages go beside it.",
             DefaultValueFactory = _ => LessonDocs.RelativePath,
         };
         var jobs = LessonBatch.JobsOption("How many lessons run at once, each in its own process (default: one per core, as memory allows; 1 runs them here).");
-        var command = new Command("docs", "Write docs/lessons.md: every lesson with its notes, options and transcript.") { output, jobs };
+        var command = new Command("docs", "Write the course: docs/lessons.md and a page per tutorial, every lesson with its notes, options, code and transcript.") { output, jobs };
         command.SetAction(parsed =>
         {
             int figures = 0;
             string figureFolder = "";
-            string? page = null;
+            string? pagesWritten = null;
             return LessonsCommandLine.Guarded(console, () =>
             {
                 // Checked before the minutes of running every lesson.
@@ -70,12 +70,18 @@ public static class DocsCommand
                         if (problem is not null) problems.Add(problem);
                     }
                 }
-                AtomicFile.WriteAllText(path, LessonDocs.Compose(sections));
-                page = path;
-                console.Out.WriteLine($"wrote {path} ({lessons.Count} lessons, {workers} at a time) and {figures} figures in {figureFolder}");
+                IReadOnlyList<LessonDocs.DocsPage> pages = LessonDocs.Compose(sections);
+                string pageFolder = Path.GetDirectoryName(path) ?? ".";
+                string PathOf(LessonDocs.DocsPage docsPage) => docsPage.RelativePath == LessonDocs.RelativePath
+                    ? path
+                    : Path.Combine(pageFolder, Path.GetFileName(docsPage.RelativePath));
+                foreach (LessonDocs.DocsPage docsPage in pages) OutputPaths.WritableFile("--output", PathOf(docsPage));
+                foreach (LessonDocs.DocsPage docsPage in pages) AtomicFile.WriteAllText(PathOf(docsPage), docsPage.Text);
+                pagesWritten = $"{path} and the {pages.Count - 1} tutorials' pages beside it";
+                console.Out.WriteLine($"wrote {pagesWritten} ({lessons.Count} lessons, {workers} at a time) and {figures} figures in {figureFolder}");
                 foreach (string problem in problems) console.Out.WriteLine(problem);
                 return ExitCodes.Ok;
-            }, written: () => page is null ? null : $"{page} was written, and the {figures} figures written before it are in {figureFolder}");
+            }, written: () => pagesWritten is null ? null : $"{pagesWritten} were written, and the {figures} figures written before them are in {figureFolder}");
         });
         return command;
     }
@@ -89,7 +95,7 @@ public static class DocsCommand
     {
         var id = new Argument<string>("id");
         var folder = new Option<string>("--figures") { Required = true };
-        var command = new Command("docs-section", "Run one lesson for the docs page: write its figures, print its section.") { id, folder };
+        var command = new Command("docs-section", "Run one lesson for the course pages: write its figures, report its section.") { id, folder };
         command.Hidden = true;
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {

@@ -45,18 +45,10 @@ public sealed partial class CourseTests
 
     static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => l.Length == 0 ? l : "    " + l));
 
-    /// <summary>Each lesson's section of the committed page, by id.</summary>
-    static Dictionary<string, string> PageSections()
-    {
-        string page = File.ReadAllText(Path.Combine(Root, LessonDocs.RelativePath)).ReplaceLineEndings("\n");
-        return Regex.Split(page, @"^## ", RegexOptions.Multiline).Skip(1)
-            .ToDictionary(section => section[..section.IndexOf('\n')], section => section);
-    }
-
     [Fact]
     public void The_page_shows_every_lessons_code_beside_its_transcript()
     {
-        var sections = PageSections();
+        var sections = CoursePages.Sections();
         foreach (Lesson lesson in LessonCatalog.All)
         {
             Assert.True(sections.TryGetValue(lesson.Id, out string? section), $"no section for {lesson.Id}");
@@ -135,7 +127,7 @@ public sealed partial class CourseTests
     {
         HashSet<string> tutorialTypes = TutorialTypeNames();
         Assert.Contains("TwoLayerNet", tutorialTypes);
-        var sections = PageSections();
+        var sections = CoursePages.Sections();
         foreach (Lesson lesson in LessonCatalog.All)
         {
             var (named, declared) = NamesIn(LessonSources.For(lesson).Text);
@@ -215,7 +207,7 @@ public sealed partial class CourseTests
     {
         string folder = Path.Combine(Root, LessonDocs.FigureFolder);
         var runs = LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)).ToList();
-        string page = File.ReadAllText(Path.Combine(Root, LessonDocs.RelativePath));
+        string page = string.Concat(CoursePages.Committed().Select(p => File.ReadAllText(Path.Combine(Root, p))));
         foreach (string file in LessonDocs.MediaFiles(runs))
         {
             Assert.True(File.Exists(Path.Combine(folder, file)), $"{LessonDocs.FigureFolder}/{file} is missing: run the docs command");
@@ -227,7 +219,7 @@ public sealed partial class CourseTests
     [Fact]
     public void The_page_answers_the_exercises_by_running()
     {
-        var sections = PageSections();
+        var sections = CoursePages.Sections();
         string logistic = sections["logistic-regression"];
         Assert.Contains("| `mean_value=1` |", logistic);
         Assert.Contains("| `mean_value=5` |", logistic);
