@@ -170,7 +170,7 @@ public static unsafe class GradFn
                 return result;
             }
             result.GradFn = (delegate* unmanaged<nint, nint>)gradFn;
-            result.Demangle = CxaDemangle.TryCreate();
+            result.Demangle = CxaDemangle.TryCreate(result.Memory);
             return result;
         }
 
@@ -196,7 +196,7 @@ public static unsafe class GradFn
     /// <summary>The C++ runtime's own demangler (<c>__cxa_demangle</c>), used as <c>c10::demangle</c> does.</summary>
     static class CxaDemangle
     {
-        public static Func<string, string?>? TryCreate()
+        public static Func<string, string?>? TryCreate(INativeMemory memory)
         {
             string[] runtimes = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)
                 ? ["libc++abi.dylib", "libc++.1.dylib"]
@@ -207,13 +207,13 @@ public static unsafe class GradFn
                     && NativeLibrary.TryGetExport(library, "__cxa_demangle", out nint export))
                 {
                     var demangle = (delegate* unmanaged<byte*, byte*, nuint*, int*, byte*>)export;
-                    return mangled => Call(demangle, mangled);
+                    return mangled => Call(demangle, memory, mangled);
                 }
             }
             return null;
         }
 
-        static string? Call(delegate* unmanaged<byte*, byte*, nuint*, int*, byte*> demangle, string mangled)
+        static string? Call(delegate* unmanaged<byte*, byte*, nuint*, int*, byte*> demangle, INativeMemory memory, string mangled)
         {
             nint input = Marshal.StringToHGlobalAnsi(mangled);
             try
@@ -221,7 +221,8 @@ public static unsafe class GradFn
                 int status;
                 byte* output = demangle((byte*)input, null, null, &status);
                 if (status != 0 || output == null) return null;
-                string? text = Marshal.PtrToStringAnsi((nint)output);
+                // Read like libtorch's own names, through the guarded reader.
+                string? text = memory.TryReadCString((nint)output, 4096);
                 System.Runtime.InteropServices.NativeMemory.Free(output); // .NET's free(): the demangler allocated it with malloc
                 return text;
             }
