@@ -45,7 +45,7 @@ public static class BenchCommand
             foreach (Lesson lesson in parsed.GetValue(pytorchOnly) ? [] : lessons)
             {
                 console.Error.WriteLine($"[bench] {lesson.Id}");
-                var (inProcess, allocated) = Benchmark.InProcess(lesson, count, console.Interrupt);
+                var (inProcess, allocated) = Benchmark.InProcess(lesson, count, console.Settings);
                 var (pinned, native) = Benchmark.WholeProcess(lesson.Id, count);
                 double peak = Benchmark.PeakResident(lesson.Id, []);
                 results.Add(new LessonBenchmark(lesson.Id, inProcess, pinned, native, peak, allocated));
@@ -73,8 +73,10 @@ public static class BenchCommand
         command.Hidden = true;
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
-            LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), new LessonSettings { Assignments = parsed.GetValue(set) ?? [], Interrupt = console.Interrupt });
-            console.Out.WriteLine(Benchmark.OwnPeakResidentMegabytes().ToString("F1", CultureInfo.InvariantCulture));
+            LessonRunner.Run(LessonCatalog.Get(parsed.GetValue(id)!), console.Settings with { Assignments = parsed.GetValue(set) ?? [] });
+            double peak = Benchmark.OwnPeakResidentMegabytes();
+            if (console.Report is not null) console.Report.Payload = peak;
+            else console.Out.WriteLine(peak.ToString("F1", CultureInfo.InvariantCulture));
             return ExitCodes.Ok;
         }));
         return command;

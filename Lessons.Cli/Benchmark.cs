@@ -20,10 +20,10 @@ public sealed record BenchTarget(string Name, string Limit, string Measured, boo
 public static class Benchmark
 {
     /// <summary>Median wall time of <paramref name="runs"/> in-process runs, and the managed bytes one run allocates.</summary>
-    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, CancellationToken interrupt = default)
+    public static (double MedianSeconds, double AllocatedMegabytes) InProcess(Lesson lesson, int runs, LessonSettings settings)
     {
         // As `lesson <id>` runs it: no --plots, so no frames for an animation.
-        var settings = new LessonSettings { Interrupt = interrupt, RecordFrames = false };
+        settings = settings with { RecordFrames = false };
         var times = new List<double>();
         double allocated = 0;
         for (int i = 0; i < runs; i++)
@@ -48,8 +48,8 @@ public static class Benchmark
         var native = new List<double>();
         for (int i = 0; i < runs; i++)
         {
-            pinned.Add(RunSelf(["lesson", lessonId, "--quiet"]).Seconds);
-            native.Add(RunSelf(["lesson", lessonId, "--quiet", "--kernels", "native"]).Seconds);
+            pinned.Add(RunSelf<string>(["lesson", lessonId, "--quiet"]).Seconds);
+            native.Add(RunSelf<string>(["lesson", lessonId, "--quiet", "--kernels", "native"]).Seconds);
         }
         return (Median(pinned), Median(native));
     }
@@ -91,8 +91,7 @@ public static class Benchmark
     {
         var args = new List<string> { "measure", lessonId };
         foreach (string a in assignments) { args.Add("--set"); args.Add(a); }
-        string output = RunSelf(args).Output;
-        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+        return RunSelf<double>(args).Payload;
     }
 
     /// <summary>This process's peak resident set (VmHWM) in MB; 0 where /proc is not available.</summary>
@@ -106,15 +105,16 @@ public static class Benchmark
         return double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    static (double Seconds, string Output) RunSelf(IReadOnlyList<string> args)
+    /// <summary>Runs this program as a child with exactly these arguments (their --kernels, if any): how long it took, and its payload.</summary>
+    static (double Seconds, T Payload) RunSelf<T>(IReadOnlyList<string> args)
     {
-        ChildResult run = SelfProcess.Run(args);
+        ChildResult<T> run = SelfProcess.Run<T>(args);
         // Ctrl-C reaches the whole process group: the child stopped as the bench should.
         if (run.ExitCode == ExitCodes.Interrupted)
             throw new LessonInterruptedException($"interrupted while measuring '{string.Join(' ', args)}'");
-        if (run.ExitCode != 0)
-            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {run.ExitCode}: {run.Err.Trim()}");
-        return (run.Seconds, run.Out);
+        if (run.ExitCode != 0 || run.Report.Payload is not T payload)
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {run.ExitCode}: {run.Report.Error?.Message}");
+        return (run.Seconds, payload);
     }
 
     public static double Median(IReadOnlyList<double> values)

@@ -41,21 +41,23 @@ public static class LessonBatch
     {
         if (!quiet && !json)
             console.Error.WriteLine($"[lessons] {children.Count} lessons, {jobs} at a time, each in its own process");
-        var runs = SelfProcess.RunAll(children.Select(child => child.Args), jobs, console.Interrupt);
+        // Each child's payload is what `lesson <id>` alone prints (its text, or its JSON object).
+        var runs = SelfProcess.RunAll<string>(children.Select(child => child.Args), jobs, console);
 
         int exitCode = ExitCodes.Ok;
         var array = new JsonArray();
+        var noticed = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < children.Count; i++)
         {
-            ChildResult result = runs[i].GetAwaiter().GetResult();
+            ChildResult<string> result = runs[i].GetAwaiter().GetResult();
+            Envelope<string> report = result.Report;
             string id = children[i].Lesson.Id;
             if (json) array.Add(JsonResult(id, result));
-            else console.Out.Write(result.Out);
-            // Progress lines ("[id] stage: k/n") were for a watcher of that process; errors and notes are the user's.
+            else console.Out.Write(report.Payload);
+            foreach (string notice in report.Notices)
+                if (noticed.Add(notice)) console.Notice(notice); // the same note from every child, once
             // Among several lessons, an error says whose it is.
-            foreach (string line in result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                if (!line.StartsWith('['))
-                    console.Error.WriteLine(line.StartsWith("error: ", StringComparison.Ordinal) ? $"error: {id}: {line["error: ".Length..]}" : line);
+            if (report.Error is { } error) console.Error.WriteLine($"error: {id}: {error.Message}");
             if (!quiet && !json)
                 console.Error.WriteLine($"[lessons] {i + 1}/{children.Count} {id}: {(result.ExitCode == 0 ? "done" : $"exit {result.ExitCode}")} in {result.Seconds:F1} s");
             if (exitCode == ExitCodes.Ok && result.ExitCode != ExitCodes.Ok) exitCode = result.ExitCode;
@@ -64,10 +66,8 @@ public static class LessonBatch
         return exitCode;
     }
 
-    static JsonNode JsonResult(string id, ChildResult result)
-    {
-        if (result.ExitCode == ExitCodes.Ok && JsonNode.Parse(result.Out) is JsonObject run) return run;
-        string error = result.Err.Split('\n').LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal))?["error: ".Length..].Trim() ?? "";
-        return new JsonObject { ["lesson"] = id, ["exit_code"] = result.ExitCode, ["error"] = error };
-    }
+    static JsonNode JsonResult(string id, ChildResult<string> result) =>
+        result.Report is { Error: null, Payload: string payload } && JsonNode.Parse(payload) is JsonObject run
+            ? run
+            : new JsonObject { ["lesson"] = id, ["exit_code"] = result.ExitCode, ["error"] = result.Report.Error?.Message ?? "" };
 }

@@ -76,7 +76,7 @@ public static class LessonCommand
             if (IsBatch(parsed.GetValue(id)!))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
-                    BatchInvocation batch = ValidateBatch(parsed);
+                    BatchInvocation batch = ValidateBatch(parsed, console);
                     return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
                 });
             var figures = new List<string>();
@@ -103,16 +103,19 @@ public static class LessonCommand
                     void Written(string path)
                     {
                         figures.Add(path);
+                        console.Wrote(path);
                         if (!run.Json) console.Out.WriteLine($"figure: {path}");
                     }
                     FigureWriter.Write(result, folder, written: Written, interrupt: console.Interrupt);
                     foreach (string animation in AnimationWriter.Write(result, folder)) Written(animation);
                     GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
                     foreach (string picture in pictures.Files) Written(picture);
-                    if (pictures.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(pictures.Problem);
+                    if (pictures.Problem is not null && run.Json) console.Notice(pictures.Problem);
+                    else if (pictures.Problem is not null) console.Out.WriteLine(pictures.Problem);
                     GraphPictureResult backward = BackwardAnimation.Write(result, folder);
                     foreach (string gif in backward.Files) Written(gif);
-                    if (backward.Problem is not null) (run.Json ? console.Error : console.Out).WriteLine(backward.Problem);
+                    if (backward.Problem is not null && run.Json) console.Notice(backward.Problem);
+                    else if (backward.Problem is not null) console.Out.WriteLine(backward.Problem);
                     else if (figures.Count == 0 && !run.Json) console.Out.WriteLine("figure: none (this tutorial section draws no figure)");
                 }
                 if (run.Json) console.Out.WriteLine(RunJson.Serialize(result, figures));
@@ -137,12 +140,11 @@ public static class LessonCommand
         Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
         bool backward = parsed.GetValue<bool>("--backward");
         if (backward && !lesson.RecordsGraphs) throw NoGraphForBackward([lesson]);
-        var settings = new LessonSettings
+        var settings = console.Settings with
         {
             Device = parsed.GetValue<string>("--device") ?? "cpu",
             Seed = parsed.GetValue<long?>("--seed"),
             Assignments = parsed.GetValue<string[]>("--set") ?? [],
-            Interrupt = console.Interrupt,
             // Frames are drawn only into --plots: without it, the lesson need not record them.
             RecordFrames = parsed.GetValue<string?>("--plots") is not null,
         };
@@ -170,7 +172,7 @@ public static class LessonCommand
     /// <summary>Everything <c>lesson</c> checks before it runs anything, for one lesson or several; throws the error it would print.</summary>
     public static void CheckInput(ParseResult parsed, CliConsole console)
     {
-        if (IsBatch(parsed.GetValue<string[]>("id")!)) ValidateBatch(parsed);
+        if (IsBatch(parsed.GetValue<string[]>("id")!)) ValidateBatch(parsed, console);
         else Validate(parsed, console);
     }
 
@@ -182,7 +184,7 @@ public static class LessonCommand
     /// the device), then each runs as <c>lesson &lt;id&gt;</c> in a child process with the same options.
     /// Each <c>--set</c> applies to the lessons that have that option; one that none has is an error.
     /// </summary>
-    static BatchInvocation ValidateBatch(ParseResult parsed)
+    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
         // --backward goes to the lessons that record a graph; it is an error only if none does.
@@ -218,7 +220,7 @@ public static class LessonCommand
             if (backward && lesson.RecordsGraphs) args.Add("--backward");
             children.Add((lesson, args));
         }
-        LessonRunner.Check(lessons[0], new LessonSettings { Device = device }); // the device, once
+        LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
         return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
     }

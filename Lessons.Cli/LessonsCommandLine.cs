@@ -14,28 +14,51 @@ public static partial class LessonsCommandLine
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, CancellationToken interrupt = default)
     {
-        var console = new CliConsole(stdout, stderr, interactive, interrupt);
-        // Before anything can touch libtorch: its kernels are fixed at their first use.
-        CpuKernels.Choose(ScanKernels(args));
+        // Run as a child of this program (SelfProcess), the command prints nothing itself: what it
+        // prints, the files it writes, its notices and its error go to its parent in one envelope.
+        ChildReport? report = ChildProtocol.IsChild(args) ? new ChildReport() : null;
+        var printed = report is null ? stdout : new StringWriter();
+        // libtorch starts (TorchRuntime.Start) only when a command needs it, with the kernels asked for here.
+        var console = new CliConsole(printed, stderr, interactive && report is null, interrupt, ScanKernels(args)) { Report = report };
+        int code = RunCommand(args, console);
+        if (report is not null) stdout.WriteLine(report.ToJson(printed.ToString()!));
+        return code;
+    }
+
+    static int RunCommand(string[] args, CliConsole console)
+    {
+        TorchRuntimeInfo? before = TorchRuntime.Started;
         ParseResult parsed = Parse(args, console);
+        if (UnknownOption(parsed) is string unknown) return Fail(console, unknown + " (see --help)", ExitCodes.Usage);
         if (parsed.Errors.Count > 0)
         {
             // The error about a word the user typed ("Unrecognized command or argument 'lessen'")
             // says more than its consequence ("Required command was not provided").
             ParseError error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
                 ?? parsed.Errors[0];
-            stderr.WriteLine("error: " + InUserWords(error) + " (see --help)");
-            return ExitCodes.Usage;
+            return Fail(console, InUserWords(error) + " (see --help)", ExitCodes.Usage);
         }
-        foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
         }
         finally
         {
-            foreach (string notice in CpuKernels.TakeNotices()) stderr.WriteLine("note: " + notice);
+            foreach (string notice in KernelNotes(console.Kernels, before, TorchRuntime.Started)) console.Notice("note: " + notice);
         }
+    }
+
+    /// <summary>
+    /// What to say about the kernels after a command: the notices of libtorch's start when this run
+    /// started it, and that the kernels asked for could not take effect when it had started before.
+    /// </summary>
+    static IEnumerable<string> KernelNotes(KernelChoice asked, TorchRuntimeInfo? before, TorchRuntimeInfo? after)
+    {
+        if (after is null) yield break;
+        if (before is null)
+            foreach (string notice in after.Notices) yield return notice;
+        if (after.Choice != asked)
+            yield return $"--kernels {CpuKernels.Name(asked)} has no effect here: this process already chose {CpuKernels.Name(after.Choice)} kernels before libtorch started";
     }
 
     /// <summary>Parses without running anything: what <see cref="Run"/> checks before it invokes a command.</summary>
@@ -52,9 +75,12 @@ public static partial class LessonsCommandLine
             string text = result.GetValueOrDefault<string>() ?? "";
             if (!CpuKernels.TryParse(text, out _)) result.AddError($"--kernels takes 'pinned' or 'native', got '{text}'");
         });
+        // Read before parsing (ChildProtocol.IsChild); declared so that the parser accepts it anywhere.
+        var childOption = new Option<bool>(ChildProtocol.Flag) { Hidden = true, Recursive = true, Description = "Run as a child of this program: report in one JSON envelope on stdout." };
         var root = new RootCommand("Classic PyTorch autograd lessons, ported to C# on TorchSharp.")
         {
             kernelsOption,
+            childOption,
             ListCommand(console),
             LessonCommand.Create(console),
             ParityCommand.Create(console),
@@ -67,6 +93,25 @@ public static partial class LessonsCommandLine
             ExerciseCommands.Hint(console),
         };
         return root.Parse(args);
+    }
+
+    /// <summary>
+    /// A word that looks like an option and is none of the command's, named as an option with the
+    /// valid ones: "unknown option '--frobnicate' for lesson; valid options: --device, …". The parser
+    /// would call it an unrecognized argument, or take it for a lesson id where ids are expected.
+    /// </summary>
+    static string? UnknownOption(ParseResult parsed)
+    {
+        CommandResult result = parsed.CommandResult;
+        string? word = parsed.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-'))
+            ?? result.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value).FirstOrDefault(v => v.StartsWith('-'));
+        if (word is null) return null;
+        var valid = result.Command.Options
+            .Concat(result.Command.Parents.OfType<Command>().SelectMany(c => c.Options).Where(o => o.Recursive))
+            .Where(o => !o.Hidden && o is not System.CommandLine.Help.HelpOption && o is not VersionOption)
+            .Select(o => o.Name)
+            .Distinct();
+        return $"unknown option '{word}' for {result.Command.Name}; valid options: {string.Join(", ", valid)}";
     }
 
     /// <summary>
@@ -162,12 +207,17 @@ public static partial class LessonsCommandLine
         }
     }
 
+    /// <summary>Each kind of failure in the user's words, with its exit code: Core's typed errors are worded here, with the commands and flags that fix them.</summary>
     static (string Message, int Code) Describe(Exception e) => e switch
     {
+        UnknownLessonException or NoLessonMatchesException => ($"{e.Message} (run 'list' for all)", ExitCodes.Usage),
+        BadAssignmentException bad => ($"--set takes name=value, got '{bad.Assignment}'", ExitCodes.Usage),
+        BadDeviceException bad => ($"bad --device '{bad.Text}': use cpu, cuda or cuda:N (N a GPU index such as 0)", ExitCodes.Usage),
+        SeedOutOfRangeException bad => ($"--seed {bad.Seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1", ExitCodes.Usage),
         LessonUsageException => (e.Message, ExitCodes.Usage),
         DeviceUnavailableException or TorchNativeLoadException => (e.Message, ExitCodes.DeviceUnavailable),
         LessonDivergedException => (e.Message, ExitCodes.Diverged),
-        LessonOutOfMemoryException => (e.Message, ExitCodes.OutOfMemory),
+        LessonOutOfMemoryException => ($"{e.Message}; lower its sizes with --set", ExitCodes.OutOfMemory),
         OutOfMemoryException => ("not enough memory: .NET could not allocate", ExitCodes.OutOfMemory),
         LessonInterruptedException => (e.Message, ExitCodes.Interrupted),
         TypeInitializationException => (TorchNative.Diagnose(e), ExitCodes.DeviceUnavailable),
@@ -177,7 +227,7 @@ public static partial class LessonsCommandLine
 
     static int Fail(CliConsole console, string message, int code)
     {
-        console.Error.WriteLine("error: " + message.ReplaceLineEndings(" "));
+        console.Fail(message, code);
         return code;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lessons.Core.Catalog;
 using Lessons.Core.Parity;
 
@@ -32,8 +31,9 @@ public static class ParityCommand
             List<ParityVerdict> verdicts = workers > 1
                 ? InChildren(console, lessons, folder, workers)
                 : lessons.Select(lesson => ParityVerdict.From(ProgressDisplay.Run(console, lesson.Id, parsed.GetValue(json), (progress, _) =>
-                    ParityReport.Check(lesson, new LessonSettings { Progress = progress, Interrupt = console.Interrupt }, folder)))).ToList();
-            if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
+                    ParityReport.Check(lesson, console.Settings with { Progress = progress }, folder)))).ToList();
+            if (console.Report is not null) console.Report.Payload = verdicts;
+            else if (parsed.GetValue(json)) console.Out.WriteLine(Json(verdicts));
             else WriteTable(console.Out, verdicts);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
         }));
@@ -42,25 +42,24 @@ public static class ParityCommand
 
     /// <summary>
     /// The same check, each lesson in a process of its own, several at a time (libtorch's generator
-    /// is process-global); the verdicts come back as the child's JSON, in catalogue order.
+    /// is process-global); each child's payload is its verdict, collected in catalogue order.
     /// </summary>
     static List<ParityVerdict> InChildren(CliConsole console, List<Lesson> lessons, string? folder, int workers)
     {
-        var runs = SelfProcess.RunAll(lessons.Select(lesson =>
+        var runs = SelfProcess.RunAll<List<ParityVerdict>>(lessons.Select(lesson =>
         {
-            var args = new List<string> { "parity", "--json", "--jobs", "1", "--lesson", lesson.Id };
+            var args = new List<string> { "parity", "--jobs", "1", "--lesson", lesson.Id };
             if (folder is not null) args.AddRange(["--expected", Path.GetFullPath(folder)]);
             return (IReadOnlyList<string>)args;
-        }), workers, console.Interrupt);
+        }), workers, console);
         var verdicts = new List<ParityVerdict>();
         for (int i = 0; i < lessons.Count; i++)
         {
-            ChildResult result = runs[i].GetAwaiter().GetResult();
-            if (result.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while checking {lessons[i].Id}");
-            JsonNode? lesson = result.Out.TrimStart().StartsWith('{') ? JsonNode.Parse(result.Out)?["lessons"]?.AsArray().FirstOrDefault() : null;
-            verdicts.Add(lesson is null
-                ? new ParityVerdict(lessons[i].Id, $"the check exited {result.ExitCode}: {result.Err.Trim().Split('\n').LastOrDefault()}", [])
-                : ParityVerdict.FromJson(lesson));
+            Envelope<List<ParityVerdict>> report = runs[i].GetAwaiter().GetResult().Report;
+            if (report.Error?.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while checking {lessons[i].Id}");
+            verdicts.Add(report.Payload is [ParityVerdict verdict]
+                ? verdict
+                : new ParityVerdict(lessons[i].Id, $"the check exited {report.Error?.ExitCode}: {report.Error?.Message}", []));
         }
         return verdicts;
     }
@@ -111,22 +110,4 @@ public static class ParityCommand
             }),
         }),
     }, RunJson.Options);
-}
-
-/// <summary>One checked value as the report shows it.</summary>
-public sealed record ParityRow(string Value, string Documented, string Port, string Tolerance, bool Passed, string Source);
-
-/// <summary>One lesson's verdict as the report shows it, whether it was checked in this process or in a child.</summary>
-public sealed record ParityVerdict(string Lesson, string? Problem, IReadOnlyList<ParityRow> Values)
-{
-    public bool Passed => Problem is null && Values.All(v => v.Passed);
-
-    public static ParityVerdict From(LessonParity parity) => new(parity.Lesson.Id, parity.Problem,
-        parity.Outcomes.Select(o => new ParityRow(o.Value.Label, o.Expected, o.Actual, o.Tolerance, o.Passed, o.Value.Source)).ToList());
-
-    public static ParityVerdict FromJson(JsonNode lesson) => new(
-        (string)lesson["lesson"]!,
-        (string?)lesson["problem"],
-        lesson["values"]!.AsArray().Select(v => new ParityRow(
-            (string)v!["value"]!, (string)v["documented"]!, (string)v["port"]!, (string)v["tolerance"]!, (bool)v["passed"]!, (string)v["source"]!)).ToList());
 }

@@ -55,7 +55,7 @@ public static class PyTorchComparison
     {
         if (scripts is null) return "no shared/bench folder beside the repository";
         if (!File.Exists(Python)) return $"no {Python} (Debian: apt-get install python3-torch)";
-        var probe = Run(Python, ["-c", "import torch"]);
+        var probe = Run(PythonStartInfo(["-c", "import torch"]));
         return probe.ExitCode == 0 ? null : $"{Python} has no torch (Debian: apt-get install python3-torch)";
     }
 
@@ -63,16 +63,17 @@ public static class PyTorchComparison
     public static PyTorchTiming Measure(PyTorchPairing pairing, string scripts, int runs)
     {
         string script = Path.Combine(scripts, pairing.Script);
+        // The command as a user types it: a plain process of this program, not a child reporting to a parent.
         double Lesson()
         {
-            ChildResult run = SelfProcess.Run(pairing.LessonArguments);
-            if (run.ExitCode != 0)
-                throw new InvalidOperationException($"'{string.Join(' ', pairing.LessonArguments)}' exited {run.ExitCode}: {run.Err.Trim()}");
-            return run.Seconds;
+            var (code, seconds, error) = Run(SelfProcess.StartInfo(pairing.LessonArguments));
+            if (code != 0)
+                throw new InvalidOperationException($"'{string.Join(' ', pairing.LessonArguments)}' exited {code}: {error.Trim()}");
+            return seconds;
         }
         double PyTorch()
         {
-            var (code, seconds, error) = Run(Python, [script]);
+            var (code, seconds, error) = Run(PythonStartInfo([script]));
             if (code != 0) throw new InvalidOperationException($"'{Python} {script}' exited {code}: {error.Trim()}");
             return seconds;
         }
@@ -96,13 +97,19 @@ public static class PyTorchComparison
 
     static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
-    static (int ExitCode, double Seconds, string Error) Run(string program, IEnumerable<string> args)
+    /// <summary>PyTorch with the lessons' pinned ATen kernels.</summary>
+    static ProcessStartInfo PythonStartInfo(IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["ATEN_CPU_CAPABILITY"] = "default";
+        return start;
+    }
+
+    static (int ExitCode, double Seconds, string Error) Run(ProcessStartInfo start)
+    {
         var clock = Stopwatch.StartNew();
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         Task<string> error = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();

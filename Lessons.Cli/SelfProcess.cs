@@ -4,8 +4,8 @@ using Lessons.Core.Torch;
 
 namespace Lessons.Cli;
 
-/// <summary>What a run of this program in a child process printed.</summary>
-public sealed record ChildResult(int ExitCode, string Out, string Err, double Seconds);
+/// <summary>One child's report (<see cref="Envelope{T}"/>), its exit code and how long it ran.</summary>
+public sealed record ChildResult<T>(int ExitCode, Envelope<T> Report, double Seconds);
 
 /// <summary>
 /// Runs this same program in a child process: its apphost where there is one, else
@@ -28,27 +28,33 @@ public static class SelfProcess
         return start;
     }
 
-    /// <summary>Runs to the end; on <paramref name="interrupt"/> the child gets SIGINT and stops at its next step.</summary>
-    public static async Task<ChildResult> RunAsync(IEnumerable<string> args, CancellationToken interrupt = default)
+    /// <summary>
+    /// Runs this program as a child (<see cref="ChildProtocol.Flag"/>) with exactly these arguments, to
+    /// the end, and reads its envelope; on <paramref name="interrupt"/> the child gets SIGINT and stops
+    /// at its next step. Its stderr (progress for a watcher) is read and dropped.
+    /// </summary>
+    public static async Task<ChildResult<T>> RunAsync<T>(IEnumerable<string> args, CancellationToken interrupt = default)
     {
         var clock = Stopwatch.StartNew();
-        using Process process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("could not start this program again");
+        using Process process = Process.Start(StartInfo([.. args, ChildProtocol.Flag])) ?? throw new InvalidOperationException("could not start this program again");
         Task<string> output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        Task<string> error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        Task<string> progress = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using (interrupt.Register(() => Interrupt(process)))
             await process.WaitForExitAsync(CancellationToken.None);
-        return new ChildResult(process.ExitCode, await output, await error, clock.Elapsed.TotalSeconds);
+        await progress;
+        return new ChildResult<T>(process.ExitCode, ChildProtocol.Read<T>(await output, process.ExitCode), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
     /// Starts one child per argument list, at most <paramref name="jobs"/> at a time (libtorch's
     /// generator is process-global: lessons run side by side only in processes of their own). The
     /// tasks come back in the order given, so callers print in that order as each finishes. Each
-    /// child runs this process's kernels, so its digits are the ones this process would print.
+    /// child runs this process's kernels (<see cref="CliConsole.Kernels"/>), so its digits are the ones
+    /// this process would print, and stops at its next step on this process's interrupt.
     /// </summary>
-    public static IReadOnlyList<Task<ChildResult>> RunAll(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CancellationToken interrupt)
+    public static IReadOnlyList<Task<ChildResult<T>>> RunAll<T>(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CliConsole console)
     {
-        string[] kernels = ["--kernels", CpuKernels.Name(CpuKernels.Chosen ?? KernelChoice.Pinned)];
+        string[] kernels = ["--kernels", CpuKernels.Name(console.Kernels)];
         // Not disposed: it holds no handle unless AvailableWaitHandle is read, and the tasks outlive this call.
         var slots = new SemaphoreSlim(Math.Max(1, jobs));
         return argsList.Select(args => Task.Run(async () =>
@@ -56,7 +62,7 @@ public static class SelfProcess
             await slots.WaitAsync(CancellationToken.None);
             try
             {
-                return await RunAsync([.. args, .. kernels], interrupt);
+                return await RunAsync<T>([.. args, .. kernels], console.Interrupt);
             }
             finally
             {
@@ -65,8 +71,8 @@ public static class SelfProcess
         })).ToList();
     }
 
-    public static ChildResult Run(IEnumerable<string> args, CancellationToken interrupt = default) =>
-        RunAsync(args, interrupt).GetAwaiter().GetResult();
+    public static ChildResult<T> Run<T>(IEnumerable<string> args, CancellationToken interrupt = default) =>
+        RunAsync<T>(args, interrupt).GetAwaiter().GetResult();
 
     // A terminal's Ctrl-C reaches the whole process group already; this covers an interrupt that
     // did not come from the terminal. SIGINT, not a kill: the child stops cleanly at its next step.

@@ -6,6 +6,7 @@ using Lessons.Core.Catalog;
 using Lessons.Core.Tutorials.Seed001;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -178,9 +179,6 @@ public sealed class AutogradGraphTests
             LessonRunner.Run("static-and-dynamic-graphs", new LessonSettings { Assignments = ["x1=0.5"] })).Message);
     }
 
-    static double[] Numbers(LessonRun run, string name) =>
-        ((IEnumerable<object?>)run.Results[name]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
     [Fact]
     public void Json_data_carries_nodes_and_edges_without_addresses()
     {
@@ -302,6 +300,18 @@ public sealed class AutogradGraphTests
         Assert.Contains("not laid out", reader.Problem);
     }
 
+    [Fact]
+    public void A_nodes_class_name_is_read_through_the_reader_it_is_given()
+    {
+        if (!LayoutKnownHere) return;
+        using var scope = NewDisposeScope();
+        var w = torch.tensor(new[] { 1f }, requires_grad: true);
+        nint node = GradFn.NodePointer(torch.mul(w, w));
+        Assert.Equal("MulBackward0", GradFn.ReadClassName(Memory(), node, out _));
+        Assert.Null(GradFn.ReadClassName(new UnreadableMemory(), node, out string? problem));
+        Assert.Equal("a node's type cannot be read", problem);
+    }
+
     sealed class UnreadableMemory : INativeMemory
     {
         public bool TryRead(nint address, Span<byte> destination) => false;
@@ -315,8 +325,8 @@ public sealed class AutogradGraphTests
         if (!OperatingSystem.IsLinux()) return;
         using var file = reader == "chosen" ? null : ProcSelfMemory.Create(out string? problem) ?? throw new InvalidOperationException(problem);
         INativeMemory memory = file ?? Memory();
-        Assert.False(memory.TryReadPointer(0x10, out _));
-        Assert.False(memory.TryReadPointer(0x7, out _)); // misaligned
+        Assert.False(memory.TryRead<nint>(0x10, out _));
+        Assert.False(memory.TryRead<nint>(0x7, out _)); // misaligned
         Assert.Null(memory.TryReadCString(0x1000));
         byte[] text = "AddBackward0\0"u8.ToArray();
         GCHandle pinned = GCHandle.Alloc(text, GCHandleType.Pinned);

@@ -46,6 +46,9 @@ public sealed partial class BadInputTests : IDisposable
             ["bad device"] = new(["lesson", "grad-tensors", "--device", "gpu"], ExitCodes.Usage, ["'gpu'", "cpu, cuda or cuda:N"]),
             ["unknown command"] = new(["lessen"], ExitCodes.Usage, ["lessen"]),
             ["unknown flag"] = new(["lesson", "simple-grad", "--verbose"], ExitCodes.Usage, ["--verbose"]),
+            ["an unknown option is named as an option"] = new(["lesson", "simple-grad", "--frobnicate"], ExitCodes.Usage, ["unknown option '--frobnicate' for lesson", "valid options: --device, --seed, --set", "--kernels"]),
+            ["an unknown option of list"] = new(["list", "--foo"], ExitCodes.Usage, ["unknown option '--foo' for list", "valid options: --kernels"]),
+            ["--set without = is worded with its flag"] = new(["lesson", "grad-accumulation", "--set", "iterations"], ExitCodes.Usage, ["--set takes name=value, got 'iterations'"]),
             ["a value for a flag"] = new(["lesson", "simple-grad", "--json=maybe"], ExitCodes.Usage, ["maybe"]),
             ["bench --runs x"] = new(["bench", "--runs", "x"], ExitCodes.Usage, ["--runs needs an integer, got 'x'"]),
             ["bench --json below a file"] = new(["bench", "--lesson", "simple-grad", "--json", Path.Combine(AFile, "bench.json")], ExitCodes.Usage, ["--json", "is a file, not a folder"]),
@@ -182,7 +185,7 @@ public sealed partial class BadInputTests : IDisposable
     [Fact]
     public void A_libtorch_error_is_its_first_line_without_native_frames()
     {
-        TorchNative.EnsureLoaded();
+        TorchRuntime.Start(KernelChoice.Pinned);
         Exception shapes = Assert.ThrowsAny<Exception>(() => torch.ones(2, 3).mm(torch.ones(4, 5)));
         Assert.Equal("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)", TorchErrors.OneLine(shapes));
         Assert.Null(TorchErrors.AllocationFailure(shapes));

@@ -9,10 +9,32 @@ namespace Lessons.Tests;
 /// </summary>
 public static class CachedRuns
 {
-    static readonly ConcurrentDictionary<string, Lazy<LessonRun>> runs = new();
+    static readonly ConcurrentDictionary<string, LessonRun> runs = new();
+    static readonly Lock running = new();
 
-    public static LessonRun Get(string id) =>
-        runs.GetOrAdd(id, key => new Lazy<LessonRun>(() => LessonRunner.Run(key, new LessonSettings()))).Value;
+    /// <summary>
+    /// The lesson's shared run. A run that throws is not kept: the test that needed it fails with the
+    /// lesson's own error, and the next test runs it again, so one failure reads as one failure
+    /// (a cached exception once failed every test that reads that lesson, six at a time).
+    /// </summary>
+    public static LessonRun Get(string id)
+    {
+        if (runs.TryGetValue(id, out LessonRun? run)) return run;
+        lock (running)
+        {
+            if (runs.TryGetValue(id, out run)) return run;
+            try
+            {
+                run = LessonRunner.Run(id, new LessonSettings());
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException($"the shared run of {id} threw {e.GetType().Name}: {e.Message}", e);
+            }
+            runs[id] = run;
+            return run;
+        }
+    }
 
     /// <summary>The repository's root folder (where Lessons.sln is), found from the test's output folder.</summary>
     public static string RepositoryRoot()

@@ -58,9 +58,28 @@ public sealed class CatalogTests
     [Fact]
     public void Unknown_lessons_are_answered_with_the_closest_ids()
     {
-        var error = Assert.Throws<LessonUsageException>(() => LessonCatalog.Get("computational-graf"));
+        var error = Assert.ThrowsAny<LessonUsageException>(() => LessonCatalog.Get("computational-graf"));
         Assert.Contains("computational-graph", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Cores_errors_name_no_command_or_flag()
+    {
+        // The command line words them (with 'list', --set, --device, --seed); Core only says what is wrong.
+        Exception[] errors =
+        [
+            Assert.Throws<UnknownLessonException>(() => LessonCatalog.Get("computational-graf")),
+            Assert.Throws<NoLessonMatchesException>(() => LessonCatalog.Select(["nothing-*"])),
+            Assert.Throws<BadAssignmentException>(() => LessonRunner.ParseOptions(LessonCatalog.Get("grad-accumulation"), ["iterations"])),
+            Assert.Throws<BadDeviceException>(() => Lessons.Core.Torch.DeviceChoice.Parse("gpu")),
+        ];
+        Assert.Equal(["computational-graph"], ((UnknownLessonException)errors[0]).Closest.Take(1));
+        foreach (Exception error in errors)
+        {
+            Assert.DoesNotContain("--", error.Message);
+            Assert.DoesNotContain("'list'", error.Message);
+        }
     }
 
     [Fact]
@@ -76,7 +95,7 @@ public sealed class CatalogTests
         Assert.Contains("at least 1",
             Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations=0"])).Message);
         Assert.Contains("name=value",
-            Assert.Throws<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations"])).Message);
+            Assert.ThrowsAny<LessonUsageException>(() => LessonRunner.ParseOptions(lesson, ["iterations"])).Message);
     }
 
     // ../shared/seeds beside the checkout, where the tutorials live (present in CI).

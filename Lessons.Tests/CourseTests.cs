@@ -45,18 +45,10 @@ public sealed partial class CourseTests
 
     static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => l.Length == 0 ? l : "    " + l));
 
-    /// <summary>Each lesson's section of the committed page, by id.</summary>
-    static Dictionary<string, string> PageSections()
-    {
-        string page = File.ReadAllText(Path.Combine(Root, LessonDocs.RelativePath)).ReplaceLineEndings("\n");
-        return Regex.Split(page, @"^## ", RegexOptions.Multiline).Skip(1)
-            .ToDictionary(section => section[..section.IndexOf('\n')], section => section);
-    }
-
     [Fact]
     public void The_page_shows_every_lessons_code_beside_its_transcript()
     {
-        var sections = PageSections();
+        var sections = CoursePages.Sections();
         foreach (Lesson lesson in LessonCatalog.All)
         {
             Assert.True(sections.TryGetValue(lesson.Id, out string? section), $"no section for {lesson.Id}");
@@ -111,6 +103,47 @@ public sealed partial class CourseTests
         string optimizer = Code("four-class-optimizer");
         Assert.Contains("public static Tensor Forward(Tensor X", optimizer);
         Assert.Single(Regex.Matches(optimizer, @"void Run\("));
+    }
+
+    /// <summary>Every top-level type of the tutorials' namespaces, by its C# name, found by reflection (not from the sources).</summary>
+    static HashSet<string> TutorialTypeNames() =>
+        typeof(Lesson).Assembly.GetTypes()
+            .Where(t => t.Namespace?.StartsWith("Lessons.Core.Tutorials", StringComparison.Ordinal) == true && t.DeclaringType is null
+                && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !t.Name.Contains('<'))
+            .Select(t => t.Name.Split('`')[0])
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The names the code mentions, and the types it declares, read with Roslyn from the shown text.</summary>
+    static (HashSet<string> Named, HashSet<string> Declared) NamesIn(string code)
+    {
+        var root = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(code).GetRoot();
+        var named = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax>().Select(n => n.Identifier.Text).ToHashSet(StringComparer.Ordinal);
+        var declared = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax>().Select(t => t.Identifier.Text).ToHashSet(StringComparer.Ordinal);
+        return (named, declared);
+    }
+
+    [Fact]
+    public void Every_tutorial_type_the_shown_code_uses_is_in_its_code_output_and_on_the_page()
+    {
+        HashSet<string> tutorialTypes = TutorialTypeNames();
+        Assert.Contains("TwoLayerNet", tutorialTypes);
+        var sections = CoursePages.Sections();
+        foreach (Lesson lesson in LessonCatalog.All)
+        {
+            var (named, declared) = NamesIn(LessonSources.For(lesson).Text);
+            var missing = named.Where(tutorialTypes.Contains).Where(t => !declared.Contains(t)).Order(StringComparer.Ordinal).ToList();
+            Assert.True(missing.Count == 0, $"{lesson.Id} --code uses {string.Join(", ", missing)} without showing it");
+
+            // On the page: shown in the lesson's own code blocks, or linked to where it was shown.
+            string section = sections[lesson.Id];
+            string pageCode = string.Join("\n", Regex.Matches(section, "```csharp\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value));
+            var (pageNamed, pageDeclared) = NamesIn(pageCode);
+            var unlinked = pageNamed.Where(tutorialTypes.Contains)
+                .Where(t => !pageDeclared.Contains(t) && !section.Contains($"`{t}` (under ", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToList();
+            Assert.True(unlinked.Count == 0, $"{lesson.Id}'s page section uses {string.Join(", ", unlinked)} without showing or linking it");
+        }
+        Assert.Contains("public static class TwoLayerNet", LessonSources.For(LessonCatalog.Get("custom-relu-function")).Text);
     }
 
     [Fact]
@@ -174,7 +207,7 @@ public sealed partial class CourseTests
     {
         string folder = Path.Combine(Root, LessonDocs.FigureFolder);
         var runs = LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)).ToList();
-        string page = File.ReadAllText(Path.Combine(Root, LessonDocs.RelativePath));
+        string page = string.Concat(CoursePages.Committed().Select(p => File.ReadAllText(Path.Combine(Root, p))));
         foreach (string file in LessonDocs.MediaFiles(runs))
         {
             Assert.True(File.Exists(Path.Combine(folder, file)), $"{LessonDocs.FigureFolder}/{file} is missing: run the docs command");
@@ -186,7 +219,7 @@ public sealed partial class CourseTests
     [Fact]
     public void The_page_answers_the_exercises_by_running()
     {
-        var sections = PageSections();
+        var sections = CoursePages.Sections();
         string logistic = sections["logistic-regression"];
         Assert.Contains("| `mean_value=1` |", logistic);
         Assert.Contains("| `mean_value=5` |", logistic);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Lessons.Cli;
 using Lessons.Core.Catalog;
@@ -16,31 +17,39 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
     [Fact]
     public void Docs_page_matches_the_catalogue()
     {
-        string path = Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.RelativePath);
-        Assert.True(File.Exists(path), $"{LessonDocs.RelativePath} is missing: run 'dotnet run --project Lessons.Cli -- docs'");
         var runs = LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)).ToList();
-        string regenerated = LessonDocs.Render(runs);
-        string committed = File.ReadAllText(path).ReplaceLineEndings("\n");
+        IReadOnlyList<LessonDocs.DocsPage> pages = LessonDocs.Render(runs);
         CpuKernelInfo kernels = runs[0].Kernels;
-
-        // The page was generated under the pinned reference kernels; only there must it match byte for byte.
-        if (runs.All(r => r.Kernels.IsReference))
+        // Every page is checked, and no committed page is left over from an earlier course.
+        Assert.Equal(pages.Select(p => p.RelativePath).Order(StringComparer.Ordinal), CoursePages.Committed());
+        Assert.Equal(LessonDocs.RelativePath, pages[0].RelativePath);
+        Assert.Equal(6, pages.Count); // the index and one page per tutorial
+        foreach (LessonDocs.DocsPage page in pages)
         {
-            output.WriteLine($"mode: exact (kernels {kernels})");
-            Assert.True(regenerated == committed,
-                $"{LessonDocs.RelativePath} is stale (compared exactly under the reference kernels {kernels}): run 'dotnet run --project Lessons.Cli -- docs' and commit it");
-            return;
-        }
+            string path = Path.Combine(CachedRuns.RepositoryRoot(), page.RelativePath);
+            Assert.True(File.Exists(path), $"{page.RelativePath} is missing: run 'dotnet run --project Lessons.Cli -- docs'");
+            string regenerated = page.Text;
+            string committed = File.ReadAllText(path).ReplaceLineEndings("\n");
 
-        // Other kernels (another architecture, --kernels native) print other last digits: the words
-        // must still match, and the numbers within the tolerance measured between kernel sets.
-        NumericTolerance tolerance = NumericTolerance.AcrossKernels;
-        var differences = NumericTextComparison.Compare(committed, regenerated, tolerance);
-        var beyond = differences.Where(d => !d.WithinTolerance).ToList();
-        output.WriteLine($"mode: numbers within {tolerance} (kernels {kernels} are not the reference's); {differences.Count - beyond.Count} lines differ within it");
-        Assert.True(beyond.Count == 0,
-            $"{LessonDocs.RelativePath} differs beyond {tolerance} under kernels {kernels} (not the reference's, so digits were compared with a tolerance) on "
-            + $"{beyond.Count} lines, first: {string.Join("; ", beyond.Take(5))}. If a lesson changed, regenerate it with 'dotnet run --project Lessons.Cli -- docs' on x86-64.");
+            // The pages were generated under the pinned reference kernels; only there must they match byte for byte.
+            if (runs.All(r => r.Kernels.IsReference))
+            {
+                output.WriteLine($"{page.RelativePath}: exact (kernels {kernels})");
+                Assert.True(regenerated == committed,
+                    $"{page.RelativePath} is stale (compared exactly under the reference kernels {kernels}): run 'dotnet run --project Lessons.Cli -- docs' and commit it");
+                continue;
+            }
+
+            // Other kernels (another architecture, --kernels native) print other last digits: the words
+            // must still match, and the numbers within the tolerance measured between kernel sets.
+            NumericTolerance tolerance = NumericTolerance.AcrossKernels;
+            var differences = NumericTextComparison.Compare(committed, regenerated, tolerance);
+            var beyond = differences.Where(d => !d.WithinTolerance).ToList();
+            output.WriteLine($"{page.RelativePath}: numbers within {tolerance} (kernels {kernels} are not the reference's); {differences.Count - beyond.Count} lines differ within it");
+            Assert.True(beyond.Count == 0,
+                $"{page.RelativePath} differs beyond {tolerance} under kernels {kernels} (not the reference's, so digits were compared with a tolerance) on "
+                + $"{beyond.Count} lines, first: {string.Join("; ", beyond.Take(5))}. If a lesson changed, regenerate it with 'dotnet run --project Lessons.Cli -- docs' on x86-64.");
+        }
     }
 
     [Fact]
@@ -50,10 +59,16 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
         string folder = Path.Combine(Path.GetTempPath(), "docs-section-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder);
+            // As the docs command's child: one envelope on stdout, the section its payload.
+            var (code, output, error) = Run("docs-section", "computational-graph", "--figures", folder, ChildProtocol.Flag);
             Assert.Equal(ExitCodes.Ok, code);
-            Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), output);
-            Assert.Contains("wrote files: 2", error); // its graph picture and its backward animation
+            Envelope<string> report = ChildProtocol.Read<string>(output, code);
+            Assert.Null(report.Error);
+            Assert.Equal(LessonDocs.RunSection(CachedRuns.Get("computational-graph")), report.Payload);
+            // Its graph picture and its backward animation.
+            Assert.Equal([Path.Combine(folder, "computational-graph-graph.png"), Path.Combine(folder, "computational-graph-backward.gif")], report.Files);
+            Assert.Empty(report.Notices);
+            Assert.DoesNotContain("wrote files", error);
             Assert.True(File.Exists(Path.Combine(folder, "computational-graph-graph.png")));
             Assert.True(File.Exists(Path.Combine(folder, "computational-graph-backward.gif")));
         }
@@ -79,13 +94,58 @@ public sealed class DocsAndReportingTests(ITestOutputHelper output)
     [Fact]
     public void Every_lesson_has_notes_and_the_docs_show_them()
     {
-        string docs = LessonDocs.Render(LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)));
+        string docs = CoursePages.Text(LessonDocs.Render(LessonCatalog.All.Select(l => CachedRuns.Get(l.Id))));
         foreach (Lesson lesson in LessonCatalog.All)
         {
             Assert.True(lesson.Notes.Length > 80, $"{lesson.Id}: notes too short to explain anything");
             Assert.Contains($"## {lesson.Id}\n", docs);
             Assert.Contains(LessonDocs.Paragraph(lesson.Notes), docs);
         }
+    }
+
+    [Fact]
+    public void The_course_is_an_index_and_a_page_per_tutorial_in_order_with_long_transcripts_folded()
+    {
+        var runs = LessonCatalog.All.Select(l => CachedRuns.Get(l.Id)).ToList();
+        IReadOnlyList<LessonDocs.DocsPage> pages = LessonDocs.Render(runs);
+        string index = pages[0].Text;
+        string[] tutorials = ["000", "001", "002", "003", "004"];
+        Assert.Equal(tutorials.Select(t => $"docs/tutorial-{t}.md"), pages.Skip(1).Select(p => p.RelativePath));
+        Assert.DoesNotContain("```text", index); // no lesson on the index, only links to them
+        foreach (Lesson lesson in LessonCatalog.All)
+            Assert.Contains($"(tutorial-{lesson.Source.File[..3]}.md#{lesson.Id})", index);
+
+        for (int i = 0; i < tutorials.Length; i++)
+        {
+            string chapter = pages[i + 1].Text;
+            Assert.StartsWith($"# Tutorial {tutorials[i]}\n", chapter);
+            Assert.Contains("[the course](lessons.md)", chapter);
+            if (i > 0) Assert.Contains($"[← tutorial {tutorials[i - 1]}](tutorial-{tutorials[i - 1]}.md)", chapter);
+            else Assert.DoesNotContain("[← tutorial", chapter);
+            if (i + 1 < tutorials.Length) Assert.Contains($"[tutorial {tutorials[i + 1]} →](tutorial-{tutorials[i + 1]}.md)", chapter);
+            else Assert.DoesNotContain(" →](", chapter);
+        }
+
+        string all = CoursePages.Text(pages);
+        foreach (LessonRun run in runs)
+        {
+            string section = Regex.Match(all, $"^## {Regex.Escape(run.Lesson.Id)}\n(.*?)(?=^## |\\z)", RegexOptions.Singleline | RegexOptions.Multiline).Groups[1].Value;
+            string[] lines = run.Transcript.Select(LessonDocs.StableLine).ToArray();
+            string[] Block(Match m) => m.Groups[1].Value.TrimEnd('\n').Split('\n');
+            Match first = Regex.Match(section, "```text\n(.*?)```", RegexOptions.Singleline);
+            if (lines.Length <= 40)
+            {
+                Assert.DoesNotContain("<details>", section);
+                Assert.Equal(lines, Block(first));
+                continue;
+            }
+            // Above: its first and last five lines; below, folded: all of them.
+            Assert.Equal([.. lines[..5], "…", .. lines[^5..]], Block(first));
+            Match whole = Regex.Match(section, $"<details>\n<summary>All {lines.Length} lines</summary>\n\n```text\n(.*?)```\n\n</details>", RegexOptions.Singleline);
+            Assert.True(whole.Success, $"{run.Lesson.Id}: {lines.Length} lines, not folded");
+            Assert.Equal(lines, Block(whole));
+        }
+        Assert.True(runs.Single(r => r.Lesson.Id == "two-layer-manual").Transcript.Count > 40);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections;
 using Lessons.Cli;
 using Lessons.Core.Catalog;
 using TorchSharp;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -13,17 +14,6 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class FourClassTests
 {
-    static LessonRun Run(string id, params string[] assignments) =>
-        LessonRunner.Run(id, new LessonSettings { Assignments = assignments });
-
-    static double[] Numbers(object? value) => value switch
-    {
-        double d => [d],
-        long l => [l],
-        IEnumerable list => list.Cast<object?>().SelectMany(Numbers).ToArray(),
-        _ => throw new ArgumentException($"not a number or a list of numbers: {value}"),
-    };
-
     static double[] Result(LessonRun run, string name) => Numbers(run.Results[name]);
 
     /// <summary>The lesson's data set (four-class-data at its defaults) as double matrices.</summary>

@@ -152,7 +152,7 @@ public sealed class GraphPictureTests
     [Fact]
     public void The_docs_page_shows_each_graph_picture()
     {
-        string page = LessonDocs.Render(GraphLessons.Select(CachedRuns.Get));
+        string page = CoursePages.Text(LessonDocs.Render(GraphLessons.Select(CachedRuns.Get)));
         foreach (string id in GraphLessons)
             Assert.Contains($"![{id}-graph](figures/{id}-graph.png)", page);
         Assert.Null(LessonDocs.DocGraphPicture(CachedRuns.Get("simple-grad")));

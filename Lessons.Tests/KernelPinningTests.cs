@@ -58,7 +58,7 @@ public sealed class KernelPinningTests
         string[] transcript = json["transcript"]!.AsArray().Select(line => (string)line!).ToArray();
 
         // The committed docs page shows the pinned transcript; the native one differs only in digits.
-        string[] documented = DocumentedTranscript("himmelblau");
+        string[] documented = CoursePages.Transcript("himmelblau");
         var differences = NumericTextComparison.Compare(string.Join("\n", documented), string.Join("\n", transcript), NumericTolerance.AcrossKernels);
         Assert.All(differences, d => Assert.True(d.WithinTolerance, d.ToString()));
         if (capability is "AVX2" or "AVX512")
@@ -126,17 +126,6 @@ public sealed class KernelPinningTests
         // Beyond the tolerance it still fails.
         var far = ParityCheck.Compare(Run(native) with { Results = new Dictionary<string, object?> { ["f(x)"] = 13.9 } }, expected);
         Assert.False(far[1].Passed);
-    }
-
-    /// <summary>A lesson's transcript as docs/lessons.md shows it (the first text block under its heading).</summary>
-    static string[] DocumentedTranscript(string lessonId)
-    {
-        string[] page = File.ReadAllLines(Path.Combine(CachedRuns.RepositoryRoot(), LessonDocs.RelativePath));
-        int heading = Array.IndexOf(page, $"## {lessonId}");
-        int start = Array.IndexOf(page, "```text", heading) + 1;
-        int end = Array.IndexOf(page, "```", start);
-        Assert.True(heading >= 0 && start > 0 && end > start, $"no transcript for {lessonId} in {LessonDocs.RelativePath}");
-        return page[start..end];
     }
 
     /// <summary>Runs the built CLI in a fresh process, without the kernel variables, so its own choice decides.</summary>

@@ -1,6 +1,7 @@
 using Lessons.Core.Catalog;
 using Lessons.Core.Parity;
 using TorchSharp;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -55,8 +56,8 @@ public sealed class LinearRegressionExerciseTests
     {
         LessonRun run = Run("iterations=1");
         var (x, noise) = Draws(0);
-        Assert.Equal(x, LogisticRegressionTests.Numbers(run.Results["x"]));
-        double[] y = LogisticRegressionTests.Numbers(run.Results["y"]);
+        Assert.Equal(x, Numbers(run, "x"));
+        double[] y = Numbers(run, "y");
         for (int i = 0; i < x.Length; i++)
             Assert.Equal(2 * x[i] + (5 + noise[i]), y[i], 1e-5);
     }

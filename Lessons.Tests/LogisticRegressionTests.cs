@@ -1,6 +1,6 @@
-using System.Collections;
 using Lessons.Core.Catalog;
 using TorchSharp;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -14,12 +14,6 @@ public sealed class LogisticRegressionTests
 {
     static LessonRun Run(params string[] assignments) =>
         LessonRunner.Run("logistic-regression", new LessonSettings { Assignments = assignments });
-
-    internal static double[] Numbers(object? value) =>
-        ((IEnumerable)value!).Cast<object?>().Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-    internal static double[][] Points(object? value) =>
-        ((IEnumerable)value!).Cast<object?>().Select(Numbers).ToArray();
 
     [Fact]
     public void Data_and_initial_weights_follow_the_tutorials_order_of_draws()

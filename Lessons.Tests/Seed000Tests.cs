@@ -3,6 +3,7 @@ using Lessons.Core.Numpy;
 using Lessons.Core.Tutorials.Seed000;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -14,14 +15,6 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class Seed000Tests
 {
-    static List<double> Numbers(LessonRun run, string result) =>
-        ((IEnumerable<object?>)run.Results[result]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-
-    static double Number(LessonRun run, string result) => (double)run.Results[result]!;
-
-    static LessonRun Run(string id, params string[] assignments) =>
-        LessonRunner.Run(id, new LessonSettings { Assignments = assignments });
-
     // ---- two-layer-manual -------------------------------------------------------------------
 
     [Fact]
@@ -51,8 +44,8 @@ public sealed class Seed000Tests
     [Fact]
     public void Hand_written_descent_follows_an_autograd_descent_from_the_same_draws()
     {
-        List<double> losses = Numbers(CachedRuns.Get("two-layer-manual"), "loss");
-        Assert.Equal(500, losses.Count);
+        double[] losses = Numbers(CachedRuns.Get("two-layer-manual"), "loss");
+        Assert.Equal(500, losses.Length);
 
         // The lesson's draws (np.random.seed(0); float64 x, y, w1, w2 in numpy's order), trained
         // for all 500 steps with autograd's gradients instead of the hand-written ones.
@@ -120,7 +113,7 @@ public sealed class Seed000Tests
     [Fact]
     public void Hand_written_lesson_refuses_a_seed_numpy_refuses()
     {
-        var error = Assert.Throws<LessonUsageException>(() =>
+        var error = Assert.ThrowsAny<LessonUsageException>(() =>
             LessonRunner.Run("two-layer-manual", new LessonSettings { Seed = -1, Assignments = ["steps=1"] }));
         Assert.Contains("2**32 - 1", error.Message);
     }
@@ -130,8 +123,8 @@ public sealed class Seed000Tests
     [Fact]
     public void Autograd_training_follows_a_hand_written_float64_descent_from_the_same_draws()
     {
-        List<double> lessonLosses = Numbers(CachedRuns.Get("two-layer-autograd"), "loss");
-        Assert.Equal(500, lessonLosses.Count);
+        double[] lessonLosses = Numbers(CachedRuns.Get("two-layer-autograd"), "loss");
+        Assert.Equal(500, lessonLosses.Length);
 
         // The same draws (seed 0; x, y, w1, w2 in the tutorial's order), trained by hand in float64
         // for the tutorial's 500 steps.
@@ -203,7 +196,7 @@ public sealed class Seed000Tests
     public void Hidden_units_started_from_zeros_stay_identical_and_fit_worse()
     {
         LessonRun run = CachedRuns.Get("weight-init");
-        List<double> units = Numbers(run, "zeros init hidden units"); // 4 units × (2 weights, bias, outgoing weight)
+        double[] units = Numbers(run, "zeros init hidden units"); // 4 units × (2 weights, bias, outgoing weight)
         for (int unit = 1; unit < 4; unit++)
             for (int k = 0; k < 4; k++)
                 Assert.True(Math.Abs(units[unit * 4 + k] - units[k]) <= 1e-6, $"unit {unit} differs from unit 0 at {k}");
@@ -254,8 +247,8 @@ public sealed class Seed000Tests
     public void Hand_written_regression_follows_the_closed_form_of_its_update(double lr, int epochs)
     {
         LessonRun run = Run("linear-regression-manual", $"lr={lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}", $"epochs={epochs}");
-        List<double> w = Numbers(run, "w by epoch");
-        List<double> cost = Numbers(run, "cost");
+        double[] w = Numbers(run, "w by epoch");
+        double[] cost = Numbers(run, "cost");
         // dw = -(2/3)(28 - 14 w), so w_k - 2 = (1 - 28 lr/3)^k (w_0 - 2) with w_0 = 0,
         // and the mean squared error is (1 + 4 + 9)/3 (w - 2)^2.
         double factor = 1 - 28 * lr / 3;
@@ -271,7 +264,7 @@ public sealed class Seed000Tests
     [Fact]
     public void Curve_fit_losses_match_a_hand_written_net_on_the_same_draws()
     {
-        List<double> lessonLosses = Numbers(CachedRuns.Get("curve-fit-net"), "loss");
+        double[] lessonLosses = Numbers(CachedRuns.Get("curve-fit-net"), "loss");
 
         // manual_seed(1); the noise; then each Linear's weight and bias, which PyTorch draws
         // uniformly in ±1/sqrt(fan_in) (kaiming_uniform with a = sqrt(5), and the bias's bound).
@@ -326,9 +319,9 @@ public sealed class Seed000Tests
         Assert.Equal(w0, Number(run, "initial weight"));
 
         // loss = sum (w x - y)^2 = 14 (w - 2)^2, gradient 28 (w - 2): w_k - 2 = (1 - 28 lr)^k (w_0 - 2).
-        List<double> weights = Numbers(run, "weight by epoch");
-        List<double> cost = Numbers(run, "cost");
-        Assert.Equal(20, cost.Count);
+        double[] weights = Numbers(run, "weight by epoch");
+        double[] cost = Numbers(run, "cost");
+        Assert.Equal(20, cost.Length);
         for (int k = 0; k < 20; k++)
         {
             double before = 2 + Math.Pow(0.72, k) * (w0 - 2);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Lessons.Cli;
 using Lessons.Core.Catalog;
 using Lessons.Core.Python;
-using static Lessons.Tests.LogisticRegressionTests;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 

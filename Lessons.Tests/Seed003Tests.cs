@@ -4,6 +4,7 @@ using Lessons.Core.Numpy;
 using Lessons.Core.Tutorials.Seed003;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Lessons.Tests.LessonResults;
 
 namespace Lessons.Tests;
 
@@ -14,17 +15,14 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class Seed003Tests
 {
-    static List<double> Numbers(LessonRun run, string result) =>
-        ((IEnumerable<object?>)run.Results[result]!).Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-
     // ---- custom-relu-function ---------------------------------------------------------------
 
     [Fact]
     public void Custom_relu_trains_bit_for_bit_like_the_built_in_clamp()
     {
-        List<double> custom = Numbers(CachedRuns.Get("custom-relu-function"), "loss");
-        List<double> builtIn = Numbers(CachedRuns.Get("two-layer-autograd"), "loss");
-        Assert.Equal(500, custom.Count);
+        double[] custom = Numbers(CachedRuns.Get("custom-relu-function"), "loss");
+        double[] builtIn = Numbers(CachedRuns.Get("two-layer-autograd"), "loss");
+        Assert.Equal(500, custom.Length);
         Assert.Equal(builtIn, custom); // exact: same seed, same draws, the same arithmetic
     }
 
@@ -50,8 +48,8 @@ public sealed class Seed003Tests
     [Fact]
     public void Static_graph_losses_agree_with_an_eager_net_on_the_same_data_and_weights()
     {
-        List<double> graphLosses = Numbers(CachedRuns.Get("static-graph"), "loss");
-        Assert.Equal(500, graphLosses.Count);
+        double[] graphLosses = Numbers(CachedRuns.Get("static-graph"), "loss");
+        Assert.Equal(500, graphLosses.Length);
 
         // The lesson's draws (seed 0: w1, w2 from torch's generator for tf.random_normal; x, y from
         // np.random.seed(0)'s float64 randn, fed as float32), trained eagerly with the graph's own
@@ -117,11 +115,11 @@ public sealed class Seed003Tests
     public void Data_dependent_loop_runs_a_different_number_of_steps_and_backward_follows_it()
     {
         LessonRun run = CachedRuns.Get("static-graph");
-        List<double> inputs = Numbers(run, "newton inputs");
-        List<double> iterations = Numbers(run, "newton iterations");
-        List<double> gradients = Numbers(run, "newton d sqrt/dv");
+        double[] inputs = Numbers(run, "newton inputs");
+        double[] iterations = Numbers(run, "newton iterations");
+        double[] gradients = Numbers(run, "newton d sqrt/dv");
         Assert.True(iterations.Distinct().Count() > 1, "the loop length must depend on the data");
-        for (int i = 0; i < inputs.Count; i++)
+        for (int i = 0; i < inputs.Length; i++)
             Assert.Equal(0.5 / Math.Sqrt(inputs[i]), gradients[i], 1e-9 * gradients[i]);
         Assert.Contains(run.Transcript, line => line.Contains("can be optimised once", StringComparison.Ordinal));
     }

@@ -69,7 +69,6 @@ internal sealed class GraphReader
     // Bounds on what is believed: far above any lesson's graph, far below garbage.
     internal const int MaxNodes = 10_000;
     internal const int MaxEdgesPerNode = 1 << 16;
-    const int MaxNameLength = 512;
 
     readonly NodeLayout? layout;
     readonly INativeMemory? memory;
@@ -174,7 +173,7 @@ internal sealed class GraphReader
         // topological_nr is its longest path to a leaf: 2, 1, 0 here.
         foreach (var (node, topological) in new[] { (root, 2ul), (nodeA, 1ul), (nodeB, 1ul), (accumulateW, 0ul), (accumulateX, 0ul) })
         {
-            if (!memory!.TryReadUInt64(node.Address + layout!.TopologicalNr, out ulong value) || value != topological)
+            if (!memory!.TryRead<ulong>(node.Address + layout!.TopologicalNr, out ulong value) || value != topological)
                 return $"{node.Name}'s topological_nr does not read as {topological}";
         }
         return null;
@@ -225,7 +224,7 @@ internal sealed class GraphReader
             }
             else if (tensor.requires_grad)
             {
-                if (!memory!.TryReadPointer(tensor.Handle, out nint impl))
+                if (!memory!.TryRead<nint>(tensor.Handle, out nint impl))
                     return (AutogradGraph.Failed(name, $"the TensorImpl of '{tensorName}' cannot be read"), []);
                 Add(leafTensors, impl, tensorName);
                 leafTensor.TryAdd(impl, tensor);
@@ -291,20 +290,12 @@ internal sealed class GraphReader
         static RawNode Fail(string error) => new("", [], null, error);
 
         if (node % IntPtr.Size != 0) return Fail("a node pointer is misaligned");
-        // The class name, as Node::name() gives it: the RTTI name of the object's dynamic type.
-        if (!m.TryReadPointer(node, out nint vtable)
-            || !m.TryReadPointer(vtable - IntPtr.Size, out nint typeInfo)
-            || !m.TryReadPointer(typeInfo + IntPtr.Size, out nint mangledName))
-            return Fail("a node's type cannot be read");
-        string? mangled = m.TryReadCString(mangledName, MaxNameLength);
-        if (string.IsNullOrEmpty(mangled) || mangled.Any(c => c < 0x21 || c > 0x7e))
-            return Fail("a node's type name is not a C++ name");
-        string name = GradFn.NodeClassName(mangled);
+        if (GradFn.ReadClassName(m, node, out string? unreadable) is not string name) return Fail(unreadable!);
 
         // next_edges_: std::vector<Edge> { begin, end, capacity }.
         nint edgesAt = node + l.NextEdges;
-        if (!m.TryReadPointer(edgesAt, out nint begin) || !m.TryReadPointer(edgesAt + IntPtr.Size, out nint end)
-            || !m.TryReadPointer(edgesAt + 2 * IntPtr.Size, out nint capacity))
+        if (!m.TryRead<nint>(edgesAt, out nint begin) || !m.TryRead<nint>(edgesAt + IntPtr.Size, out nint end)
+            || !m.TryRead<nint>(edgesAt + 2 * IntPtr.Size, out nint capacity))
             return Fail($"{name}'s next_edges cannot be read");
         var edges = new List<RawEdge>();
         if (begin != 0 || end != 0 || capacity != 0)
@@ -315,7 +306,7 @@ internal sealed class GraphReader
                 return Fail($"{name}'s next_edges is not a plausible std::vector<Edge>");
             for (nint at = begin; at < end; at += l.EdgeSize)
             {
-                if (!m.TryReadPointer(at, out nint function) || !m.TryReadUInt32(at + l.EdgeInputNr, out uint inputNr))
+                if (!m.TryRead<nint>(at, out nint function) || !m.TryRead<uint>(at + l.EdgeInputNr, out uint inputNr))
                     return Fail($"an edge of {name} cannot be read");
                 if (function % IntPtr.Size != 0) return Fail($"an edge of {name} points to a misaligned node");
                 edges.Add(new RawEdge(function, inputNr));
@@ -325,12 +316,12 @@ internal sealed class GraphReader
         nint? variable = null;
         if (name == "AccumulateGrad")
         {
-            if (!m.TryReadPointer(node + l.AccumulateGradVariable, out nint impl))
+            if (!m.TryRead<nint>(node + l.AccumulateGradVariable, out nint impl))
                 return Fail("AccumulateGrad's variable cannot be read");
             variable = impl;
         }
         // Node::sequence_nr_; trusted for the engine's order only once validated (CheckSequenceNumbers).
-        ulong? sequence = m.TryReadUInt64(node + l.SequenceNr, out ulong value) ? value : null;
+        ulong? sequence = m.TryRead<ulong>(node + l.SequenceNr, out ulong value) ? value : null;
         return new RawNode(name, edges, variable, SequenceNr: sequence);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Lessons.Core.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,8 +11,10 @@ namespace Lessons.Core.Autograd;
 /// <c>std::shared_ptr&lt;torch::autograd::Node&gt;</c>; the node's class name comes from its C++
 /// runtime type information (vtable slot -1 is the <c>std::type_info</c>), demangled and stripped
 /// of namespaces, as <c>Node::name()</c> and PyTorch's Python classes name it (<c>MulBackward0</c>).
-/// Supported where libtorch is built with the Itanium C++ ABI (Linux, macOS); elsewhere
-/// <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why. Never guessed.
+/// Every read of libtorch's objects goes through the guarded reader (<see cref="GuardedMemory"/>), so
+/// a wrong assumption fails instead of crashing. Supported where libtorch is built with the Itanium
+/// C++ ABI and that reader works (Linux); elsewhere <see cref="IsAvailable"/> is false and
+/// <see cref="UnavailableReason"/> says why. Never guessed.
 /// The whole graph behind a tensor (next_functions, leaves) is read by <see cref="AutogradGraphs"/>.
 /// </summary>
 public static unsafe class GradFn
@@ -46,11 +49,9 @@ public static unsafe class GradFn
     {
         nint node = NodePointer(tensor);
         if (node == 0) return null;
-        nint vtable = *(nint*)node;
-        nint typeInfo = ((nint*)vtable)[-1];
-        nint mangledName = ((nint*)typeInfo)[1]; // std::type_info { vptr; const char* __name; }
-        string mangled = Marshal.PtrToStringAnsi(mangledName) ?? "";
-        return new NodeInfo(ClassName(mangled, native.Value.Demangle), node);
+        string name = ReadClassName(native.Value.Memory!, node, out string? problem)
+            ?? throw new InvalidOperationException($"grad_fn's class cannot be read: {problem}");
+        return new NodeInfo(name, node);
     }
 
     /// <summary>The tensor's grad_fn as libtorch's raw <c>Node*</c>; 0 for None.</summary>
@@ -59,15 +60,41 @@ public static unsafe class GradFn
         Native n = native.Value;
         if (n.GradFn is null)
             throw new PlatformNotSupportedException("grad_fn is unavailable: " + n.Problem);
-        // Tensor.Handle is an at::Tensor*, i.e. a pointer to the TensorBase whose method we call.
+        // Tensor.Handle is an at::Tensor*, i.e. a pointer to the TensorBase whose method we call;
+        // it returns a reference to the tensor's shared_ptr<Node>, whose first word is get().
         nint sharedPtr = n.GradFn(tensor.Handle);
-        nint node = *(nint*)sharedPtr;          // shared_ptr<Node>::get()
+        if (!n.Memory!.TryRead(sharedPtr, out nint node))
+            throw new InvalidOperationException("grad_fn's shared_ptr cannot be read");
         GC.KeepAlive(tensor);
         return node;
     }
 
-    /// <summary>A node's class name from its mangled RTTI name, demangled as <c>Node::name()</c> does.</summary>
-    internal static string NodeClassName(string mangled) => ClassName(mangled, native.Value.Demangle);
+    const int MaxMangledNameLength = 512;
+
+    /// <summary>
+    /// The class name of the node at <paramref name="node"/>, as <c>Node::name()</c> gives it: the RTTI
+    /// name of its dynamic type, reached through its vtable (slot -1 is the <c>std::type_info</c>, whose
+    /// second word is the mangled name). Every step is a guarded read; null, with the step that
+    /// failed in <paramref name="problem"/>, where one cannot be read or is not a C++ name.
+    /// </summary>
+    internal static string? ReadClassName(INativeMemory memory, nint node, out string? problem)
+    {
+        problem = null;
+        if (!memory.TryRead(node, out nint vtable)
+            || !memory.TryRead(vtable - IntPtr.Size, out nint typeInfo)
+            || !memory.TryRead(typeInfo + IntPtr.Size, out nint mangledName))
+        {
+            problem = "a node's type cannot be read";
+            return null;
+        }
+        string? mangled = memory.TryReadCString(mangledName, MaxMangledNameLength);
+        if (string.IsNullOrEmpty(mangled) || mangled.Any(c => c < 0x21 || c > 0x7e))
+        {
+            problem = "a node's type name is not a C++ name";
+            return null;
+        }
+        return ClassName(mangled, native.Value.Demangle);
+    }
 
     /// <summary>"N5torch8autograd9generated12AddBackward0E" -> "AddBackward0".</summary>
     internal static string ClassName(string mangled, Func<string, string?>? demangle = null)
@@ -115,6 +142,7 @@ public static unsafe class GradFn
     sealed class Native
     {
         public delegate* unmanaged<nint, nint> GradFn;
+        public INativeMemory? Memory;
         public Func<string, string?>? Demangle;
         public string? Problem;
 
@@ -126,16 +154,23 @@ public static unsafe class GradFn
                 result.Problem = "reading grad_fn needs libtorch built with the Itanium C++ ABI (Linux or macOS); this platform's libtorch uses another.";
                 return result;
             }
-            // Make sure TorchSharp has loaded libtorch before we look for its symbols.
-            torch.InitializeDeviceType(DeviceType.CPU);
+            // libtorch is loaded by its one door, before anything looks for its symbols.
+            TorchRuntime.Require();
             nint library = LoadTorchCpu();
             if (library == 0 || !NativeLibrary.TryGetExport(library, GradFnSymbol, out nint gradFn))
             {
                 result.Problem = $"libtorch_cpu does not export {GradFnSymbol} (at::TensorBase::grad_fn).";
                 return result;
             }
+            // libtorch's objects are read only through the guarded reader, so a wrong assumption fails instead of crashing.
+            result.Memory = GuardedMemory.ForThisProcess(out string? unreadable);
+            if (result.Memory is null)
+            {
+                result.Problem = "reading grad_fn needs a guarded reader of this process's memory: " + unreadable;
+                return result;
+            }
             result.GradFn = (delegate* unmanaged<nint, nint>)gradFn;
-            result.Demangle = CxaDemangle.TryCreate();
+            result.Demangle = CxaDemangle.TryCreate(result.Memory);
             return result;
         }
 
@@ -161,7 +196,7 @@ public static unsafe class GradFn
     /// <summary>The C++ runtime's own demangler (<c>__cxa_demangle</c>), used as <c>c10::demangle</c> does.</summary>
     static class CxaDemangle
     {
-        public static Func<string, string?>? TryCreate()
+        public static Func<string, string?>? TryCreate(INativeMemory memory)
         {
             string[] runtimes = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)
                 ? ["libc++abi.dylib", "libc++.1.dylib"]
@@ -172,13 +207,13 @@ public static unsafe class GradFn
                     && NativeLibrary.TryGetExport(library, "__cxa_demangle", out nint export))
                 {
                     var demangle = (delegate* unmanaged<byte*, byte*, nuint*, int*, byte*>)export;
-                    return mangled => Call(demangle, mangled);
+                    return mangled => Call(demangle, memory, mangled);
                 }
             }
             return null;
         }
 
-        static string? Call(delegate* unmanaged<byte*, byte*, nuint*, int*, byte*> demangle, string mangled)
+        static string? Call(delegate* unmanaged<byte*, byte*, nuint*, int*, byte*> demangle, INativeMemory memory, string mangled)
         {
             nint input = Marshal.StringToHGlobalAnsi(mangled);
             try
@@ -186,8 +221,9 @@ public static unsafe class GradFn
                 int status;
                 byte* output = demangle((byte*)input, null, null, &status);
                 if (status != 0 || output == null) return null;
-                string? text = Marshal.PtrToStringAnsi((nint)output);
-                NativeMemory.Free(output); // allocated with malloc by the demangler
+                // Read like libtorch's own names, through the guarded reader.
+                string? text = memory.TryReadCString((nint)output, 4096);
+                System.Runtime.InteropServices.NativeMemory.Free(output); // .NET's free(): the demangler allocated it with malloc
                 return text;
             }
             finally

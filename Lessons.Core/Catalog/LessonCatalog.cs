@@ -17,8 +17,7 @@ public static partial class LessonCatalog
     public static Lesson? Find(string id) => All.FirstOrDefault(l => l.Id == id);
 
     /// <summary>The lesson with this id, or a usage error naming the closest ids.</summary>
-    public static Lesson Get(string id) => Find(id) ?? throw new LessonUsageException(
-        $"unknown lesson '{id}'; closest: {string.Join(", ", Closest(id, 3))} (run 'list' for all)");
+    public static Lesson Get(string id) => Find(id) ?? throw new UnknownLessonException(id, Closest(id, 3).ToList());
 
     /// <summary>
     /// The lessons that ids and shell-style patterns (<c>four-class-*</c>, <c>grad-?ensors</c>,
@@ -46,7 +45,7 @@ public static partial class LessonCatalog
             }
             var matches = All.Where(l => pattern.IsMatch(l.Id)).ToList();
             if (matches.Count == 0)
-                throw new LessonUsageException($"no lesson matches '{text}' (run 'list' for all)");
+                throw new NoLessonMatchesException(text);
             chosen.UnionWith(matches);
         }
         return All.Where(chosen.Contains).ToList();
@@ -88,9 +87,7 @@ public static partial class LessonCatalog
 
     static IReadOnlyList<Lesson> Discover()
     {
-        var lessons = typeof(Lesson).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Lesson)) && !t.IsAbstract)
-            .Select(t => (Lesson)Activator.CreateInstance(t)!)
+        var lessons = Discovered.All<Lesson>()
             .OrderBy(l => l.Source.File, StringComparer.Ordinal)
             .ThenBy(l => l.Source.Section)
             .ThenBy(l => l.Source.Position)

@@ -69,7 +69,7 @@ public sealed class LessonContext
     {
         long seed = Seed ?? throw new InvalidOperationException("this lesson declares no seed");
         if (seed is < 0 or > uint.MaxValue)
-            throw new LessonUsageException($"--seed {seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1");
+            throw new SeedOutOfRangeException(seed);
         return new NumpyRandomState((uint)seed);
     }
 

@@ -34,7 +34,7 @@ public static partial class LessonDocs
             + $"labels every edge with the same gradients. {WatchBackward[run.Lesson.Id]}");
     }
 
-    /// <summary>Writes the page's backward animations; returns how many (none without Graphviz, whose absence the graph pictures report).</summary>
-    static int WriteBackwardAnimations(LessonRun run, string folder) =>
-        DocBackwardAnimation(run) is null ? 0 : BackwardAnimation.Write(run, folder).Files.Count;
+    /// <summary>Writes the page's backward animations; returns the files (none without Graphviz, whose absence the graph pictures report).</summary>
+    static IReadOnlyList<string> WriteBackwardAnimations(LessonRun run, string folder) =>
+        DocBackwardAnimation(run) is null ? [] : BackwardAnimation.Write(run, folder).Files;
 }

@@ -5,8 +5,8 @@ using Lessons.Core.Figures;
 namespace Lessons.Core.Catalog;
 
 /// <summary>
-/// What makes docs/lessons.md a course: an opening for a newcomer, each lesson's code (taken from
-/// its source when the page is generated), its animations, and the exercises answered by runs.
+/// What makes the pages a course: an opening for a newcomer, each lesson's code (taken from its
+/// source when the pages are generated), its animations, and the exercises answered by runs.
 /// </summary>
 public static partial class LessonDocs
 {
@@ -24,23 +24,23 @@ public static partial class LessonDocs
     };
 
     /// <summary>The opening: what the course covers, in what order to read it, how to run a lesson.</summary>
-    static void AppendOpening(StringBuilder text, IReadOnlyList<Lesson> lessons)
+    static void AppendOpening(StringBuilder text, IReadOnlyList<Chapter> chapters)
     {
         text.AppendLine("This course ports five classic PyTorch autograd tutorials (Chinese texts, kept beside this");
-        text.AppendLine("repository in `../shared/seeds/`) to C# on TorchSharp, one lesson per example. Each lesson");
-        text.AppendLine("below gives its notes, its options, the C# that runs (taken from the lesson's source file when");
-        text.AppendLine("this page is generated), what it prints and the figures it draws; the training lessons also");
-        text.AppendLine("animate their training, and the exercises that close tutorial 001 are run and answered.");
+        text.AppendLine("repository in `../shared/seeds/`) to C# on TorchSharp, one lesson per example. Each tutorial");
+        text.AppendLine("has a page of its own; each lesson there gives its notes, its options, the C# that runs (taken");
+        text.AppendLine("from the lesson's source file when the pages are generated), what it prints and the figures it");
+        text.AppendLine("draws; the training lessons also animate their training, and the exercises that close tutorial");
+        text.AppendLine("001 are run and answered.");
         text.AppendLine();
         text.AppendLine("Read it in order: the lessons follow the tutorials, and each tutorial builds on the one before.");
         text.AppendLine();
         int number = 1;
-        foreach (var group in lessons.GroupBy(l => l.Source.File))
+        foreach (Chapter chapter in chapters)
         {
-            string prefix = group.Key[..3];
-            string topic = TutorialTopics.TryGetValue(prefix, out string? words) ? words + ": " : "";
-            text.AppendLine($"{number++}. [`{group.Key}`]({SeedsFromDocs}{group.Key}): {topic}"
-                + string.Join(", ", group.Select(l => $"[{l.Id}](#{l.Id})")));
+            string topic = TutorialTopics.TryGetValue(chapter.Number, out string? words) ? words + ": " : "";
+            text.AppendLine($"{number++}. [Tutorial {chapter.Number}]({chapter.FileName}) ([`{chapter.File}`]({SeedsFromDocs}{chapter.File})): {topic}"
+                + string.Join(", ", chapter.Sections.Select(s => $"[{s.Lesson.Id}]({chapter.FileName}#{s.Lesson.Id})")));
         }
         text.AppendLine();
         text.AppendLine("Run a lesson from the repository's root (the .NET 10 SDK is all it needs):");
@@ -49,7 +49,7 @@ public static partial class LessonDocs
         text.AppendLine("dotnet run --project Lessons.Cli -- list                                   # every lesson");
         text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression             # run it: what the tutorial prints");
         text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression --explain   # its notes first");
-        text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression --code      # its C#, as shown here");
+        text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression --code      # its C#, as its page shows it");
         text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression --set mean_value=5 --plots out  # other settings; figures and animation into out/");
         text.AppendLine("```");
         text.AppendLine();
@@ -94,11 +94,11 @@ public static partial class LessonDocs
     }
 
     /// <summary>
-    /// The lesson's code: its own class in full, then the shared code of its folder that it uses.
-    /// Shared members appear once on the page, under the first lesson that uses them; later
-    /// lessons link there (<c>--code</c> prints everything).
+    /// The lesson's code: its own class in full, then the shared tutorial code that it uses.
+    /// Shared members appear once in the course, under the first lesson that uses them; later
+    /// lessons link there, on their own page or another (<c>--code</c> prints everything).
     /// </summary>
-    static void AppendCode(StringBuilder text, Lesson lesson, ShownCode shown)
+    static void AppendCode(StringBuilder text, Lesson lesson, ShownCode shown, Func<string, string> link)
     {
         LessonCode code = LessonSources.For(lesson);
         text.AppendLine($"The code, from [`{code.Own.Path}`](../{code.Own.Path}):");
@@ -132,7 +132,7 @@ public static partial class LessonDocs
         {
             text.AppendLine("It also uses code shown earlier: " + string.Join(", ", earlier
                 .GroupBy(e => e.Type)
-                .Select(g => $"`{g.Key}` (under " + string.Join(", ", g.Select(e => e.Lesson).Distinct().OrderBy(shown.Order).Select(id => $"[{id}](#{id})")) + ")")) + ".");
+                .Select(g => $"`{g.Key}` (under " + string.Join(", ", g.Select(e => e.Lesson).Distinct().OrderBy(shown.Order).Select(id => $"[{id}]({link(id)})")) + ")")) + ".");
             text.AppendLine();
         }
     }
@@ -203,23 +203,24 @@ public static partial class LessonDocs
 
     /// <summary>
     /// The page's media beyond the figures: every animation and every exercise figure, written into
-    /// <paramref name="folder"/> (the docs command calls it after writing the figures). Returns how many files.
+    /// <paramref name="folder"/> (the docs command calls it after writing the figures). Returns the files written.
     /// </summary>
-    public static int WriteMedia(IEnumerable<LessonRun> runs, string folder)
+    public static IReadOnlyList<string> WriteMedia(IEnumerable<LessonRun> runs, string folder)
     {
-        int written = 0;
+        var written = new List<string>();
         foreach (LessonRun run in runs)
         {
-            written += AnimationWriter.Write(run, folder).Count;
-            written += WriteBackwardAnimations(run, folder);
+            written.AddRange(AnimationWriter.Write(run, folder));
+            written.AddRange(WriteBackwardAnimations(run, folder));
             if (ExerciseCatalog.For(run.Lesson.Id) is not { } exercises) continue;
             foreach (var (_, figure) in ExerciseFigures(exercises))
             {
                 Directory.CreateDirectory(folder);
                 var plot = new ScottPlot.Plot();
                 figure.Draw(plot);
-                plot.SavePng(Path.Combine(folder, figure.Name + ".png"), figure.Width, figure.Height);
-                written++;
+                string path = Path.Combine(folder, figure.Name + ".png");
+                plot.SavePng(path, figure.Width, figure.Height);
+                written.Add(path);
             }
         }
         return written;

@@ -57,10 +57,7 @@ public abstract class LessonExercises
 public static class ExerciseCatalog
 {
     static readonly Lazy<IReadOnlyDictionary<string, LessonExercises>> all = new(() =>
-        typeof(LessonExercises).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(LessonExercises)) && !t.IsAbstract)
-            .Select(t => (LessonExercises)Activator.CreateInstance(t)!)
-            .ToDictionary(e => e.LessonId));
+        Discovered.All<LessonExercises>().ToDictionary(e => e.LessonId));
 
     public static IReadOnlyDictionary<string, LessonExercises> All => all.Value;
 

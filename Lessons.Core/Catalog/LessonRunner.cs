@@ -27,6 +27,9 @@ public sealed record LessonSettings
     public Action<string>? OnLine { get; init; }
     public IProgress<LessonProgress>? Progress { get; init; }
 
+    /// <summary>The CPU kernels to start libtorch with, if it has not started yet (<see cref="TorchRuntime.Start"/>).</summary>
+    public KernelChoice Kernels { get; init; } = KernelChoice.Pinned;
+
     /// <summary>Stops the lesson at its next step (<see cref="LessonInterruptedException"/>) once cancelled: the CLI's Ctrl-C.</summary>
     public CancellationToken Interrupt { get; init; }
 
@@ -59,7 +62,7 @@ public static class LessonRunner
         var (options, choice) = Prepare(lesson, settings);
         lock (globalTorchState)
         {
-            TorchNative.EnsureLoaded();
+            TorchRuntimeInfo runtime = TorchRuntime.Start(settings.Kernels);
             // One CPU thread: libtorch splits large reductions across threads, which changes the
             // last bits with the core count; single-threaded, a lesson prints the same digits on
             // every machine (the tutorials' reference runs were single-threaded too), and the
@@ -84,7 +87,7 @@ public static class LessonRunner
                     throw OutOfMemory(lesson, options, ".NET could not allocate memory");
                 }
             }
-            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, CpuKernels.Describe()) { Graphs = context.Graphs };
+            return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, runtime.Kernels) { Graphs = context.Graphs };
         }
     }
 
@@ -100,7 +103,7 @@ public static class LessonRunner
         if (!resolveDevice) return;
         lock (globalTorchState)
         {
-            TorchNative.EnsureLoaded();
+            TorchRuntime.Start(settings.Kernels);
             choice.Resolve();
         }
     }
@@ -120,7 +123,7 @@ public static class LessonRunner
         double estimate = lesson.EstimateBytes(new OptionValues(options));
         string estimated = estimate > 0 ? $"its estimate was {MemoryEstimate.Format(estimate)}, " : "";
         return new LessonOutOfMemoryException(
-            $"not enough memory: {what} for lesson '{lesson.Id}' ({estimated}{MemoryEstimate.Format(SystemMemory.AvailableBytes())} is available); lower its sizes with --set");
+            $"not enough memory: {what} for lesson '{lesson.Id}' ({estimated}{MemoryEstimate.Format(SystemMemory.AvailableBytes())} is available)");
     }
 
     /// <summary>
@@ -192,7 +195,7 @@ public static class LessonRunner
         {
             int equals = assignment.IndexOf('=');
             if (equals <= 0)
-                throw new LessonUsageException($"--set takes name=value, got '{assignment}'");
+                throw new BadAssignmentException(assignment);
             string name = assignment[..equals].Trim();
             string text = assignment[(equals + 1)..].Trim();
             LessonOption? option = lesson.Options.FirstOrDefault(o => o.Name == name);

@@ -45,7 +45,7 @@ public sealed record CodeBlock(string Path, string TypeName, string Header, IRea
 /// <summary>
 /// What a reader needs to follow a lesson's <c>Run</c>: the lesson's class with <c>Run</c>, the
 /// nested types and the members <c>Run</c> reaches (its metadata, shown elsewhere, left out), and
-/// the types of the lesson's own folder that this code uses (<see cref="Shared"/>).
+/// the tutorials' types that this code uses, from its own folder or one it imports (<see cref="Shared"/>).
 /// </summary>
 public sealed record LessonCode(Lesson Lesson, CodeBlock Own, IReadOnlyList<CodeBlock> Shared)
 {
@@ -78,13 +78,14 @@ public static class LessonSources
     {
         Type type = lesson.GetType();
         string folder = FolderOf(type);
-        var types = TypesIn(folder);
-        TypeDeclarationSyntax lessonType = types.FirstOrDefault(t => t.Declaration.Identifier.Text == type.Name).Declaration
+        var types = TutorialTypes();
+        TypeDeclarationSyntax lessonType = types.FirstOrDefault(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)?.Declaration as TypeDeclarationSyntax
             ?? throw new InvalidOperationException($"no source for {type.FullName} in {folder} (is it an embedded resource of Lessons.Core?)");
 
         // Grow the choice from Run until nothing new is named: members of the lesson class, and
-        // types of the folder (whole, or only the members named, for static classes and lessons).
-        var chosen = new Dictionary<TypeDeclarationSyntax, HashSet<MemberDeclarationSyntax>>();
+        // types of the tutorials that the code can see by that name (its own folder's, or another
+        // folder's it imports with using), whole, or only the members named for static classes and lessons.
+        var chosen = new Dictionary<BaseTypeDeclarationSyntax, HashSet<MemberDeclarationSyntax>>();
         var work = new Queue<(TypeDeclarationSyntax Type, MemberDeclarationSyntax Member)>();
         void Choose(TypeDeclarationSyntax owner, MemberDeclarationSyntax member)
         {
@@ -108,10 +109,12 @@ public static class LessonSources
             foreach (var candidate in owner.Members.Where(m => !IsMetadata(owner, m) && NamesOf(m).Any(names.Contains)))
                 Choose(owner, candidate);
 
-            // Types of the folder named here.
-            foreach (var (declaration, _) in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text)))
+            // Types named here that this code sees.
+            foreach (var found in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text) && t.IsVisibleFrom(member)).Select(t => t.Declaration))
             {
-                if (declaration == lessonType || IsPartial(declaration))
+                // An enum is shown whole; its members name nothing further.
+                if (found is not TypeDeclarationSyntax declaration) chosen.TryAdd(found, []);
+                else if (declaration == lessonType || IsPartial(declaration))
                 {
                     string typeName = declaration.Identifier.Text;
                     foreach (var candidate in declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))))
@@ -126,7 +129,7 @@ public static class LessonSources
         }
 
         var pathOf = types.ToDictionary(t => t.Declaration, t => t.Path);
-        CodeBlock Block(TypeDeclarationSyntax declaration) => BlockOf(pathOf[declaration], declaration, chosen[declaration]);
+        CodeBlock Block(BaseTypeDeclarationSyntax declaration) => BlockOf(pathOf[declaration], declaration, chosen[declaration]);
         var shared = chosen.Keys.Where(t => t != lessonType)
             .OrderBy(t => pathOf[t], StringComparer.Ordinal).ThenBy(t => t.SpanStart)
             .Select(Block).ToList();
@@ -156,8 +159,9 @@ public static class LessonSources
         _ => [],
     };
 
-    static CodeBlock BlockOf(string path, TypeDeclarationSyntax type, HashSet<MemberDeclarationSyntax> members)
+    static CodeBlock BlockOf(string path, BaseTypeDeclarationSyntax declaration, HashSet<MemberDeclarationSyntax> members)
     {
+        if (declaration is not TypeDeclarationSyntax type) return new CodeBlock(path, declaration.Identifier.Text, Dedent(declaration.ToFullString()), []);
         string header = type.OpenBraceToken.IsKind(SyntaxKind.None) || type.OpenBraceToken.IsMissing
             ? type.ToFullString()
             : type.SyntaxTree.GetText().ToString(TextSpanFrom(type.FullSpan.Start, type.OpenBraceToken.Span.End));
@@ -195,14 +199,34 @@ public static class LessonSources
         return ResourcePrefix + ns[root.Length..].Replace('.', '/');
     }
 
-    static List<(TypeDeclarationSyntax Declaration, string Path)> TypesIn(string folder) =>
+    const string TutorialsFolder = ResourcePrefix + "Tutorials/";
+
+    /// <summary>A top-level type of a tutorial's folder: its declaration, file and namespace.</summary>
+    sealed record SourceType(BaseTypeDeclarationSyntax Declaration, string Path, string Namespace)
+    {
+        /// <summary>Whether code in <paramref name="member"/>'s file names this type by its simple name: same namespace, or a using of it.</summary>
+        public bool IsVisibleFrom(SyntaxNode member) =>
+            NamespaceOf(member) == Namespace
+            || member.SyntaxTree.GetCompilationUnitRoot().Usings.Any(u =>
+                u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == Namespace);
+    }
+
+    static string NamespaceOf(SyntaxNode node) =>
+        node.AncestorsAndSelf().OfType<BaseNamespaceDeclarationSyntax>().FirstOrDefault()?.Name.ToString()
+        ?? node.SyntaxTree.GetCompilationUnitRoot().Members.OfType<BaseNamespaceDeclarationSyntax>().FirstOrDefault()?.Name.ToString()
+        ?? "";
+
+    static readonly Lazy<List<SourceType>> tutorialTypes = new(() =>
         trees.Value
-            .Where(file => Path.GetDirectoryName(file.Key)?.Replace('\\', '/') == folder)
+            .Where(file => file.Key.StartsWith(TutorialsFolder, StringComparison.Ordinal))
             .SelectMany(file => file.Value.GetCompilationUnitRoot().Members
                 .SelectMany(m => m is BaseNamespaceDeclarationSyntax ns ? ns.Members : [m])
-                .OfType<TypeDeclarationSyntax>()
-                .Select(t => (t, file.Key)))
-            .ToList();
+                .OfType<BaseTypeDeclarationSyntax>()
+                .Select(t => new SourceType(t, file.Key, NamespaceOf(t))))
+            .ToList());
+
+    /// <summary>Every top-level type of every tutorial's folder.</summary>
+    static List<SourceType> TutorialTypes() => tutorialTypes.Value;
 
     static IReadOnlyDictionary<string, SyntaxTree> ParseAll()
     {

@@ -31,9 +31,12 @@ public static class ExerciseChecker
     /// Runs the checks in order on this thread, reporting each as it starts and ends. A check that
     /// finds the stub's NotImplementedException ends the run: every later check would meet it too.
     /// </summary>
-    public static IReadOnlyList<CheckResult> Run(Exercise exercise, LearnerCode code, Action<ExerciseCheck>? starting = null, Action<CheckResult>? finished = null)
+    public static IReadOnlyList<CheckResult> Run(Exercise exercise, LearnerCode code, Action<ExerciseCheck>? starting = null, Action<CheckResult>? finished = null,
+        KernelChoice kernels = KernelChoice.Pinned)
     {
-        TorchNative.EnsureLoaded();
+        // The checks compare with lessons run in this process, so any kernels agree with them; pinned
+        // ones unless the host started libtorch otherwise (the first start decides).
+        TorchRuntime.Start(kernels);
         torch.set_num_threads(1); // as the lessons run: the same digits on every machine
         var results = new List<CheckResult>();
         foreach (ExerciseCheck check in exercise.Checks)

@@ -27,10 +27,7 @@ public abstract class LessonFigures
 public static class FigureCatalog
 {
     static readonly Lazy<IReadOnlyDictionary<string, LessonFigures>> all = new(() =>
-        typeof(LessonFigures).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(LessonFigures)) && !t.IsAbstract)
-            .Select(t => (LessonFigures)Activator.CreateInstance(t)!)
-            .ToDictionary(f => f.LessonId));
+        Discovered.All<LessonFigures>().ToDictionary(f => f.LessonId));
 
     public static IReadOnlyDictionary<string, LessonFigures> All => all.Value;
 

@@ -16,7 +16,7 @@ public sealed record DeviceChoice(DeviceType Type, int? Index)
         if (t.StartsWith("cuda:", StringComparison.Ordinal)
             && int.TryParse(t["cuda:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             return new DeviceChoice(DeviceType.CUDA, index);
-        throw new LessonUsageException($"bad --device '{text}': use cpu, cuda or cuda:N (N a GPU index such as 0)");
+        throw new BadDeviceException(text);
     }
 
     /// <summary>The torch device, or <see cref="DeviceUnavailableException"/> saying why it cannot be used.</summary>

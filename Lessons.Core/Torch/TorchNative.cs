@@ -11,8 +11,6 @@ namespace Lessons.Core.Torch;
 /// </summary>
 public static class TorchNative
 {
-    static bool loaded;
-
     /// <summary>True when the CUDA build of libtorch is present beside the program.</summary>
     public static bool IsCudaBuild => NativeFiles(CudaLibraryName).Any();
 
@@ -23,35 +21,23 @@ public static class TorchNative
         : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib"
         : "libLibTorchSharp.so";
 
-    static string? loadFailure;
-
     /// <summary>
     /// Loads libtorch, or throws <see cref="TorchNativeLoadException"/> with the loader's real error.
-    /// The natives beside the program are tried first, directly: when they fail, TorchSharp would
-    /// otherwise copy about 480 MB of libraries into a cpu/ folder, retry, and print pages of trace.
+    /// Only <see cref="TorchRuntime.Start"/> calls it, after pinning the kernels. The natives beside
+    /// the program are tried first, directly: when they fail, TorchSharp would otherwise copy about
+    /// 480 MB of libraries into a cpu/ folder, retry, and print pages of trace.
     /// </summary>
-    public static void EnsureLoaded()
+    internal static void Load()
     {
-        if (loaded) return;
-        if (loadFailure is not null) throw new TorchNativeLoadException(loadFailure);
-        // Any host that did not choose (the test host, a library user) gets the pinned kernels.
-        if (CpuKernels.Chosen is null) CpuKernels.Choose(KernelChoice.Pinned);
-        if (PreloadBesideProgram() is string error)
-        {
-            loadFailure = Explain(error);
-            throw new TorchNativeLoadException(loadFailure);
-        }
+        if (PreloadBesideProgram() is string error) throw new TorchNativeLoadException(Explain(error));
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
-            loaded = true;
             QuietCppWarnings();
-            CpuKernels.Describe();
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
         {
-            loadFailure = Diagnose(e);
-            throw new TorchNativeLoadException(loadFailure);
+            throw new TorchNativeLoadException(Diagnose(e));
         }
     }
 
@@ -88,7 +74,7 @@ public static class TorchNative
         {
             if (!NativeLibrary.TryLoad(c10, out nint library)
                 || !NativeLibrary.TryGetExport(library, "_ZN3c1011initLoggingEv", out nint initLogging)) return;
-            CpuKernels.SetNativeEnvironment("TORCH_CPP_LOG_LEVEL", Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") ?? "ERROR");
+            NativeEnvironment.TrySet("TORCH_CPP_LOG_LEVEL", Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") ?? "ERROR");
             ((delegate* unmanaged<void>)initLogging)();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Lessons.Core.Autograd;
@@ -9,32 +10,19 @@ internal interface INativeMemory
     bool TryRead(nint address, Span<byte> destination);
 }
 
-internal static class NativeMemoryReads
+internal static class GuardedReads
 {
-    public static bool TryReadPointer(this INativeMemory memory, nint address, out nint value)
+    /// <summary>
+    /// One value of type <typeparamref name="T"/> (a pointer, uint64, uint32…) at an address aligned
+    /// for it; false where the address is null, misaligned or unreadable.
+    /// </summary>
+    public static bool TryRead<T>(this INativeMemory memory, nint address, out T value) where T : unmanaged
     {
-        Span<byte> bytes = stackalloc byte[sizeof(long)];
-        value = 0;
-        if (address == 0 || address % IntPtr.Size != 0 || !memory.TryRead(address, bytes[..IntPtr.Size])) return false;
-        value = IntPtr.Size == 8 ? (nint)BitConverter.ToInt64(bytes) : BitConverter.ToInt32(bytes);
-        return true;
-    }
-
-    public static bool TryReadUInt64(this INativeMemory memory, nint address, out ulong value)
-    {
-        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
-        value = 0;
-        if (address == 0 || address % sizeof(ulong) != 0 || !memory.TryRead(address, bytes)) return false;
-        value = BitConverter.ToUInt64(bytes);
-        return true;
-    }
-
-    public static bool TryReadUInt32(this INativeMemory memory, nint address, out uint value)
-    {
-        Span<byte> bytes = stackalloc byte[sizeof(uint)];
-        value = 0;
-        if (address == 0 || address % sizeof(uint) != 0 || !memory.TryRead(address, bytes)) return false;
-        value = BitConverter.ToUInt32(bytes);
+        int size = Unsafe.SizeOf<T>();
+        Span<byte> bytes = stackalloc byte[size];
+        value = default;
+        if (address == 0 || address % size != 0 || !memory.TryRead(address, bytes)) return false;
+        value = MemoryMarshal.Read<T>(bytes);
         return true;
     }
 
