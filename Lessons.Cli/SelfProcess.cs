@@ -46,29 +46,17 @@ public static class SelfProcess
     }
 
     /// <summary>
-    /// Starts one child per argument list, at most <paramref name="jobs"/> at a time (libtorch's
-    /// generator is process-global: lessons run side by side only in processes of their own). The
-    /// tasks come back in the order given, so callers print in that order as each finishes. Each
-    /// child runs this process's kernels (<see cref="CliConsole.Kernels"/>), so its digits are the ones
-    /// this process would print, and stops at its next step on this process's interrupt.
+    /// Runs each argument list as a child command, at most <paramref name="jobs"/> at a time, on as
+    /// many <see cref="WorkerPool"/> processes (libtorch's generator is process-global: lessons run side
+    /// by side only in processes of their own; one after another, a worker runs many). The tasks come
+    /// back in the order given, so callers print in that order as each finishes. Each child runs this
+    /// process's kernels (<see cref="CliConsole.Kernels"/>), so its digits are the ones this process
+    /// would print, and stops at its next step on this process's interrupt.
     /// </summary>
     public static IReadOnlyList<Task<ChildResult<T>>> RunAll<T>(IEnumerable<IReadOnlyList<string>> argsList, int jobs, CliConsole console)
     {
         string[] kernels = ["--kernels", CpuKernels.Name(console.Kernels)];
-        // Not disposed: it holds no handle unless AvailableWaitHandle is read, and the tasks outlive this call.
-        var slots = new SemaphoreSlim(Math.Max(1, jobs));
-        return argsList.Select(args => Task.Run(async () =>
-        {
-            await slots.WaitAsync(CancellationToken.None);
-            try
-            {
-                return await RunAsync<T>([.. args, .. kernels], console.Interrupt);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        })).ToList();
+        return WorkerPool.RunAll<T>(argsList.Select(args => (IReadOnlyList<string>)[.. args, .. kernels]).ToList(), jobs, console.Interrupt);
     }
 
     public static ChildResult<T> Run<T>(IEnumerable<string> args, CancellationToken interrupt = default) =>
@@ -76,7 +64,7 @@ public static class SelfProcess
 
     // A terminal's Ctrl-C reaches the whole process group already; this covers an interrupt that
     // did not come from the terminal. SIGINT, not a kill: the child stops cleanly at its next step.
-    static void Interrupt(Process process)
+    internal static void Interrupt(Process process)
     {
         try
         {
