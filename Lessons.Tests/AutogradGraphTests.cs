@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Lessons.Core.Autograd;
 using Lessons.Core.Catalog;
-using Lessons.Core.Tutorials.Seed001;
+using Lessons.Core.Tutorials.Tutorial001;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Lessons.Tests.LessonResults;

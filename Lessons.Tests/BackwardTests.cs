@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Lessons.Core.Autograd;
 using Lessons.Core.Catalog;
-using Lessons.Core.Tutorials.Seed001;
+using Lessons.Core.Tutorials.Tutorial001;
 using TorchSharp;
 using static TorchSharp.torch;
 

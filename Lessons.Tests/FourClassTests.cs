@@ -7,7 +7,7 @@ using static Lessons.Tests.LessonResults;
 namespace Lessons.Tests;
 
 /// <summary>
-/// Seed 004's four-class classifier, checked against computations written here: the data's
+/// Tutorial 004's four-class classifier, checked against computations written here: the data's
 /// statistics, and every trained stage against backpropagation worked out by hand in double
 /// precision (no autograd) from parameters this test draws itself.
 /// </summary>

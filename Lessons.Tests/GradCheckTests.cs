@@ -1,6 +1,6 @@
 using Lessons.Core.Autograd;
-using Lessons.Core.Tutorials.Seed001;
-using Lessons.Core.Tutorials.Seed003;
+using Lessons.Core.Tutorials.Tutorial001;
+using Lessons.Core.Tutorials.Tutorial003;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -19,7 +19,7 @@ public sealed record CodeMember(string Key, string Name, string Text, int Index,
 /// One type of a lesson's code: its declaration line (with its doc comment) and the members a
 /// reader needs, in source order; the others are left out.
 /// </summary>
-/// <param name="Path">The source file, from the repository root (e.g. <c>Lessons.Core/Tutorials/Seed001/LogisticRegression.cs</c>).</param>
+/// <param name="Path">The source file, from the repository root (e.g. <c>Lessons.Core/Tutorials/Tutorial001/LogisticRegression.cs</c>).</param>
 /// <param name="TypeName">The type's name.</param>
 /// <param name="Header">Everything before the type's opening brace, or the whole type where it has no body.</param>
 /// <param name="Members">The members shown, each dedented.</param>
@@ -189,7 +189,7 @@ public static class LessonSources
         return string.Join("\n", lines.Select(l => l.Length == 0 ? "" : l[indent..]));
     }
 
-    /// <summary>The folder of a type's source, from its namespace: Lessons.Core.Tutorials.Seed001 → Lessons.Core/Tutorials/Seed001.</summary>
+    /// <summary>The folder of a type's source, from its namespace: Lessons.Core.Tutorials.Tutorial001 → Lessons.Core/Tutorials/Tutorial001.</summary>
     static string FolderOf(Type type)
     {
         const string root = "Lessons.Core.";

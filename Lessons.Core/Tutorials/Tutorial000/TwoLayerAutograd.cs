@@ -1,0 +1,77 @@
+using Lessons.Core.Catalog;
+using Lessons.Core.Python;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lessons.Core.Tutorials.Tutorial000;
+
+/// <summary>
+/// The same two-layer net with autograd: the weights require grad, loss.backward() fills their
+/// .grad, and the update runs under no_grad with the gradients zeroed afterwards.
+/// </summary>
+public sealed class TwoLayerAutograd : Lesson
+{
+    public override string Id => "two-layer-autograd";
+    public override string Title => "numpy和pytorch实现梯度下降法: the two-layer net with autograd";
+    public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (torch)", Position: 2);
+    public override bool RecordsGraphs => true;
+    public override string Notes => """
+        The hand-written backward pass of two-layer-manual disappears: w1 and w2 are created with
+        requires_grad=True, the forward pass x.mm(w1).clamp(min=0).mm(w2) records a graph, and
+        loss.backward() leaves dloss/dw1 and dloss/dw2 in w1.grad and w2.grad. The update itself
+        must not be recorded, so it runs under torch.no_grad(), and the gradients are zeroed after
+        it because backward accumulates. Second program of section 1 of the tutorial, and the
+        first program of 003 (PyTorch:Tensors and autograd), which is the same code. Porting
+        notes: the tutorial's y = torch.randn(H, D_out) is a bug, since y must match y_pred's
+        shape (N, D_out) (003 has it right), so the lesson draws randn(N, D_out) and says so;
+        its learing_rate / learning_rate typo is gone; Python's in-place w1 -= ... is sub_ in C#
+        (C# -= would make a new tensor). Unseeded in the tutorial: the lesson seeds 0 and draws
+        x, y, w1, w2 in the tutorial's order, as float32, on the CPU generator (then moved to the
+        lesson's device, so a GPU run starts from the same numbers).
+        """;
+    public override long? Seed => 0;
+    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
+
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
+
+    public override void Run(LessonContext context)
+    {
+        TwoLayerSettings s = TwoLayerNet.Read(context);
+        context.Print($"note: y = torch.randn(N, D_out) = randn({s.N}, {s.DOut}); the tutorial's randn(H, D_out) is a bug (y must have y_pred's shape)");
+
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
+        context.ManualSeed();
+        var x = torch.randn(s.N, s.DIn, float32).to(context.Device);
+        var y = torch.randn(s.N, s.DOut, float32).to(context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device).requires_grad_();
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
+
+        var losses = new List<double>();
+        for (int t = 0; t < s.Steps; t++)
+        {
+            using var step = context.StepScope("training", t, s.Steps);
+            var yPred = x.mm(w1).clamp(min: 0).mm(w2);
+            var loss = (yPred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", yPred), ("loss", loss));
+            double lossValue = Py.Item(loss);
+            context.EnsureFinite(lossValue, "loss", t, "lower lr");
+            context.Print(t, lossValue);
+            losses.Add(lossValue);
+
+            loss.backward();
+
+            // The update is not part of the model: keep it out of the graph.
+            using (torch.no_grad())
+            {
+                w1.sub_(w1.grad! * s.LearningRate);
+                w2.sub_(w2.grad! * s.LearningRate);
+                w1.grad!.zero_();
+                w2.grad!.zero_();
+            }
+        }
+
+        context.Record("y shape", new List<long>(y.shape));
+        context.Record("loss", losses);
+        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
+    }
+}
