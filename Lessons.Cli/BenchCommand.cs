@@ -199,7 +199,7 @@ public static class BenchCommand
         return readme;
     }
 
-    static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
+    internal static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
     static string Machine() =>
         $"{Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}";

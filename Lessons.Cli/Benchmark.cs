@@ -63,23 +63,35 @@ public static class Benchmark
         string? root = RepositoryRoot();
         if (root is null) return null;
         string[] args = ["run", "--project", Path.Combine(root, "Lessons.Cli"), "--", "lesson", lessonId, "--quiet"];
-        double Once()
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-            foreach (string arg in args) start.ArgumentList.Add(arg);
-            var clock = Stopwatch.StartNew();
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"'dotnet {string.Join(' ', args)}' exited {process.ExitCode}: {error.Result.Trim()}");
-            return clock.Elapsed.TotalSeconds;
-        }
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        double Once() => TimedRun(start);
         Once();
         return Median(Enumerable.Range(0, runs).Select(_ => Once()).ToList());
     }
 
-    static string? RepositoryRoot()
+    /// <summary>Runs a process to the end with its output read and dropped: its exit code, wall time and stderr.</summary>
+    public static (int ExitCode, double Seconds, string Error) RunProcess(ProcessStartInfo start)
+    {
+        var clock = Stopwatch.StartNew();
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, clock.Elapsed.TotalSeconds, error.Result);
+    }
+
+    /// <summary>The wall time of a process that must succeed (<see cref="RunProcess"/>); a failure throws with its stderr.</summary>
+    public static double TimedRun(ProcessStartInfo start)
+    {
+        var (code, seconds, error) = RunProcess(start);
+        if (code != 0)
+            throw new InvalidOperationException($"'{start.FileName} {string.Join(' ', start.ArgumentList)}' exited {code}: {error.Trim()}");
+        return seconds;
+    }
+
+    /// <summary>The repository's root folder (where Lessons.sln is) above this program, or null.</summary>
+    public static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Lessons.sln"))) return dir.FullName;

@@ -41,13 +41,9 @@ public static class PyTorchComparison
     /// <summary>The shared bench folder beside the repository above this program, or null.</summary>
     public static string? ScriptsFolder()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "Lessons.sln"))) continue;
-            string folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "bench"));
-            return Directory.Exists(folder) ? folder : null;
-        }
-        return null;
+        if (Benchmark.RepositoryRoot() is not string root) return null;
+        string folder = Path.GetFullPath(Path.Combine(root, "..", "shared", "bench"));
+        return Directory.Exists(folder) ? folder : null;
     }
 
     /// <summary>Why PyTorch cannot be timed here, in a few words; null when it can.</summary>
@@ -55,7 +51,7 @@ public static class PyTorchComparison
     {
         if (scripts is null) return "no shared/bench folder beside the repository";
         if (!File.Exists(Python)) return $"no {Python} (Debian: apt-get install python3-torch)";
-        var probe = Run(PythonStartInfo(["-c", "import torch"]));
+        var probe = Benchmark.RunProcess(PythonStartInfo(["-c", "import torch"]));
         return probe.ExitCode == 0 ? null : $"{Python} has no torch (Debian: apt-get install python3-torch)";
     }
 
@@ -64,19 +60,8 @@ public static class PyTorchComparison
     {
         string script = Path.Combine(scripts, pairing.Script);
         // The command as a user types it: a plain process of this program, not a child reporting to a parent.
-        double Lesson()
-        {
-            var (code, seconds, error) = Run(SelfProcess.StartInfo(pairing.LessonArguments));
-            if (code != 0)
-                throw new InvalidOperationException($"'{string.Join(' ', pairing.LessonArguments)}' exited {code}: {error.Trim()}");
-            return seconds;
-        }
-        double PyTorch()
-        {
-            var (code, seconds, error) = Run(PythonStartInfo([script]));
-            if (code != 0) throw new InvalidOperationException($"'{Python} {script}' exited {code}: {error.Trim()}");
-            return seconds;
-        }
+        double Lesson() => Benchmark.TimedRun(SelfProcess.StartInfo(pairing.LessonArguments));
+        double PyTorch() => Benchmark.TimedRun(PythonStartInfo([script]));
         // The first of each warms the file cache, not the measurement.
         Lesson();
         PyTorch();
@@ -92,10 +77,8 @@ public static class PyTorchComparison
 
     public static BenchTarget Target(PyTorchTiming timing) =>
         new(timing.Name, $"<= {timing.Limit.ToString("0.0#", CultureInfo.InvariantCulture)}x PyTorch",
-            $"{timing.Ratio.ToString("F2", CultureInfo.InvariantCulture)}x ({Seconds(timing.LessonSeconds)} vs {Seconds(timing.PyTorchSeconds)} for {timing.Script})",
+            $"{timing.Ratio.ToString("F2", CultureInfo.InvariantCulture)}x ({BenchCommand.Seconds(timing.LessonSeconds)} vs {BenchCommand.Seconds(timing.PyTorchSeconds)} for {timing.Script})",
             timing.Ratio <= timing.Limit);
-
-    static string Seconds(double s) => s.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>PyTorch with the lessons' pinned ATen kernels.</summary>
     static ProcessStartInfo PythonStartInfo(IEnumerable<string> args)
@@ -104,15 +87,5 @@ public static class PyTorchComparison
         foreach (string arg in args) start.ArgumentList.Add(arg);
         start.Environment["ATEN_CPU_CAPABILITY"] = "default";
         return start;
-    }
-
-    static (int ExitCode, double Seconds, string Error) Run(ProcessStartInfo start)
-    {
-        var clock = Stopwatch.StartNew();
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, clock.Elapsed.TotalSeconds, error.Result);
     }
 }

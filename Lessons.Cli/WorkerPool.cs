@@ -58,11 +58,24 @@ public static class WorkerPool
                     {
                         try
                         {
-                            results[i].SetResult(await RunOne<T>(argsList[i], () => worker ??= Worker.Start(interrupt), dead: () =>
+                            if (interrupt.IsCancellationRequested)
                             {
-                                worker?.Dispose();
-                                worker = null;
-                            }, interrupt));
+                                results[i].SetResult(new(ExitCodes.Interrupted,
+                                    new Envelope<T>(default, [], [], new ChildError("interrupted before it started", ExitCodes.Interrupted)), 0));
+                                continue;
+                            }
+                            var clock = Stopwatch.StartNew();
+                            worker ??= Worker.Start(interrupt);
+                            if (await worker.Send(argsList[i]) is WorkerReply reply)
+                            {
+                                results[i].SetResult(new(reply.ExitCode, ChildProtocol.Read<T>(reply.Envelope, reply.ExitCode), clock.Elapsed.TotalSeconds));
+                                continue;
+                            }
+                            // It died without a reply: this command fails with its exit code, a fresh worker takes the rest.
+                            int exit = worker.Stop();
+                            worker.Dispose();
+                            worker = null;
+                            results[i].SetResult(new(exit, Envelope<T>.Missing(exit), clock.Elapsed.TotalSeconds));
                         }
                         catch (Exception e)
                         {
@@ -76,23 +89,6 @@ public static class WorkerPool
                 }
             });
         return results.Select(r => r.Task).ToList();
-    }
-
-    static async Task<ChildResult<T>> RunOne<T>(IReadOnlyList<string> args, Func<Worker> worker, Action dead, CancellationToken interrupt)
-    {
-        var clock = Stopwatch.StartNew();
-        if (interrupt.IsCancellationRequested)
-            return new ChildResult<T>(ExitCodes.Interrupted,
-                new Envelope<T>(default, [], [], new ChildError("interrupted before it started", ExitCodes.Interrupted)), 0);
-        Worker running = worker();
-        WorkerReply? reply = await running.Send(args);
-        if (reply is null)
-        {
-            int exit = running.Stop();
-            dead();
-            return new ChildResult<T>(exit, Envelope<T>.Missing(exit), clock.Elapsed.TotalSeconds);
-        }
-        return new ChildResult<T>(reply.ExitCode, ChildProtocol.Read<T>(reply.Envelope, reply.ExitCode), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>One worker process: commands in on stdin, replies out on stdout, stderr (progress) drained and dropped.</summary>

@@ -108,7 +108,7 @@ public sealed class Himmelblau : Lesson
 
             List<double> end = descent.End;
             double endValue = descent.EndValue;
-            (double X, double Y) nearest = KnownMinima.MinBy(m => Distance(m, (end[0], end[1])));
+            (double X, double Y) nearest = NearestMinimum((end[0], end[1]));
             context.Print($"start {label} ends at x={Py.Repr(end)}, f(x)={Py.Repr(endValue)}; nearest minimum "
                 + $"({Py.Repr(nearest.X)}, {Py.Repr(nearest.Y)}), {PyFloat.Scientific(Distance(nearest, (end[0], end[1])), 2)} away");
 
@@ -167,6 +167,9 @@ public sealed class Himmelblau : Lesson
     }
 
     static string Label((double X, double Y) start) => "[" + Py.Repr(start.X) + ", " + Py.Repr(start.Y) + "]";
+
+    /// <summary>The known minimum closest to <paramref name="point"/>: where a descent that ends there has landed.</summary>
+    internal static (double X, double Y) NearestMinimum((double X, double Y) point) => KnownMinima.MinBy(m => Distance(m, point));
 
     static double Distance((double X, double Y) a, (double X, double Y) b) => Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2));
 

@@ -37,7 +37,7 @@ public sealed class HimmelblauStarts : LessonExercises
         new("nearest minimum", run =>
         {
             double[] end = run.Rows("end points")[0];
-            var nearest = Himmelblau.KnownMinima.MinBy(m => Math.Pow(m.X - end[0], 2) + Math.Pow(m.Y - end[1], 2));
+            var nearest = Himmelblau.NearestMinimum((end[0], end[1]));
             return $"({Py.Repr(nearest.X)}, {Py.Repr(nearest.Y)})";
         }),
     ];
