@@ -95,20 +95,66 @@ public static class TorchNative
         return Explain(loaderError ?? FirstLine(Innermost(failure).Message));
     }
 
-    internal static string Explain(string loaderError)
+    /// <summary>
+    /// The TorchSharp release whose behaviour on each platform the advice below and README
+    /// "Platforms" describe. A test compares it with Directory.Packages.props, so moving to another
+    /// release fails the suite until both are reviewed.
+    /// </summary>
+    public const string ReviewedTorchSharpVersion = "0.107.0";
+
+    /// <summary>The TorchSharp release this program runs with, as major.minor.patch.</summary>
+    public static string RunningTorchSharpVersion =>
+        typeof(torch).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "unknown";
+
+    internal static string Explain(string loaderError) =>
+        Explain(loaderError, HostPlatforms.Current, RunningTorchSharpVersion);
+
+    /// <summary>
+    /// The one-line message for a failed load: the loader's own words, then what to do. A pure
+    /// function of the loader's text, the platform and the TorchSharp release, so each branch is
+    /// tested on any machine.
+    /// </summary>
+    public static string Explain(string loaderError, HostPlatform platform, string torchSharpVersion)
     {
         string detail = loaderError.ReplaceLineEndings(" ").Trim();
         // .NET's wording around dlerror's text adds nothing for the reader.
         const string dotnetAdvice = "If you're using glibc, consider setting the LD_DEBUG environment variable:";
         int noise = detail.IndexOf(dotnetAdvice, StringComparison.Ordinal);
         if (noise >= 0) detail = detail[(noise + dotnetAdvice.Length)..].Trim();
-        string advice = detail.Contains("GLIBCXX_", StringComparison.Ordinal)
-            ? "this system's libstdc++ is older than the one libtorch was built with; build with 'dotnet build' "
-              + "(the build patches libLibTorchSharp.so for this, see README 'Debian 12') or install a newer libstdc++"
-            : detail.Contains("cuda", StringComparison.OrdinalIgnoreCase)
-                ? "the CUDA build needs an NVIDIA driver and CUDA runtime; use the default CPU build otherwise"
-                : "rebuild with 'dotnet build' so the natives are copied beside the program, and see README 'Troubleshooting'";
-        return $"libtorch failed to load: {detail} -- {advice}";
+        return $"libtorch failed to load: {detail} -- {Advice(detail, platform, torchSharpVersion)}";
+    }
+
+    static string Advice(string detail, HostPlatform platform, string torchSharpVersion)
+    {
+        if (platform is HostPlatform.WindowsX64 or HostPlatform.WindowsArm64)
+            return WindowsAdvice(detail, platform, torchSharpVersion);
+        if (detail.Contains("GLIBCXX_", StringComparison.Ordinal))
+            return "this system's libstdc++ is older than the one libtorch was built with; build with 'dotnet build' "
+                + "(the build patches libLibTorchSharp.so for this, see README 'Platforms') or install a newer libstdc++";
+        if (detail.Contains("cuda", StringComparison.OrdinalIgnoreCase))
+            return "the CUDA build needs an NVIDIA driver and CUDA runtime; use the default CPU build otherwise";
+        return "build with 'dotnet build' so the natives are copied beside the program; README 'Platforms' says what each system needs";
+    }
+
+    // Windows: TorchSharp 0.107.0 is reported not to load there at all (dotnet/TorchSharp#1567), so
+    // a rebuild is no advice; the way that works is Linux under WSL2 (x64 only: TorchSharp ships no
+    // linux-arm64 natives, so an ARM64 machine has no working way yet).
+    static string WindowsAdvice(string detail, HostPlatform platform, string torchSharpVersion)
+    {
+        string way = platform == HostPlatform.WindowsArm64
+            ? "TorchSharp ships no Linux ARM64 libtorch either, so on an ARM64 PC no way is known yet: use an x64 machine (WSL2 there), see README 'Platforms'"
+            : "rebuilding does not help: run the lessons in WSL2 (Ubuntu or Debian), see README 'Platforms'";
+        bool missingModule = detail.Contains("0x8007007E", StringComparison.OrdinalIgnoreCase)
+            || detail.Contains("module could not be found", StringComparison.OrdinalIgnoreCase);
+        if (torchSharpVersion != ReviewedTorchSharpVersion)
+            return missingModule
+                ? "torch_cpu.dll needs the Microsoft Visual C++ Redistributable (MSVCP140.dll, VCRUNTIME140_1.dll); install it, or run the lessons in WSL2, see README 'Platforms'"
+                : $"TorchSharp {torchSharpVersion} on Windows is not yet described by this project; README 'Platforms' says what is known, and WSL2 (Ubuntu or Debian) is the measured way";
+        string known = $"TorchSharp {ReviewedTorchSharpVersion}'s LibTorchSharp.dll is reported not to load with the libtorch 2.10.0 it ships "
+            + "(upstream mismatch, dotnet/TorchSharp#1567, open)";
+        return missingModule
+            ? $"torch_cpu.dll needs the Microsoft Visual C++ Redistributable (MSVCP140.dll, VCRUNTIME140_1.dll); even with it, {known}; {way}"
+            : $"{known}; {way}";
     }
 
     static string FirstLine(string text) => text.Split('\n', 2)[0];
@@ -125,4 +171,27 @@ public static class TorchNative
         if (!Directory.Exists(folder)) return [];
         return Directory.EnumerateFiles(folder, fileName, SearchOption.AllDirectories);
     }
+}
+
+/// <summary>The platforms README "Platforms" describes, as the loader's advice tells them apart.</summary>
+public enum HostPlatform
+{
+    LinuxX64,
+    WindowsX64,
+    WindowsArm64,
+    MacOsArm64,
+    Other,
+}
+
+/// <summary>The platform this process runs on.</summary>
+public static class HostPlatforms
+{
+    public static HostPlatform Current => (RuntimeInformation.OSArchitecture, OperatingSystem.IsWindows(), OperatingSystem.IsLinux(), OperatingSystem.IsMacOS()) switch
+    {
+        (Architecture.X64, true, _, _) => HostPlatform.WindowsX64,
+        (Architecture.Arm64, true, _, _) => HostPlatform.WindowsArm64,
+        (Architecture.X64, _, true, _) => HostPlatform.LinuxX64,
+        (Architecture.Arm64, _, _, true) => HostPlatform.MacOsArm64,
+        _ => HostPlatform.Other,
+    };
 }
