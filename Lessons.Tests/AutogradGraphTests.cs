@@ -18,6 +18,8 @@ namespace Lessons.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class AutogradGraphTests
 {
+    const string LayoutUnknownReason = "libtorch's node layout is known only for libtorch 2.10 on Linux x86-64; not this platform";
+
     static bool LayoutKnownHere =>
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
@@ -270,13 +272,14 @@ public sealed class AutogradGraphTests
     static INativeMemory Memory() =>
         GuardedMemory.ForThisProcess(out string? problem) ?? throw new InvalidOperationException(problem);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0x68, 0x1d8, "not laid out")]         // next_edges_ one word off
     [InlineData(0x1000000, 0x1d8, "not laid out")]    // far outside any node: reads must fail, not crash
     [InlineData(0x60, 0x1e0, "AccumulateGrad(w)")]    // AccumulateGrad::variable one word off: leaves unmatched
     public void A_wrong_layout_is_found_by_validation_and_reported(int nextEdges, int variable, string mention)
     {
-        if (!LayoutKnownHere) return; // the injected layouts are variations of the Linux x86-64 one
+        // The injected layouts are variations of the Linux x86-64 one.
+        Skip.IfNot(LayoutKnownHere, LayoutUnknownReason);
         NodeLayout wrong = NodeLayout.LibTorch210LinuxX64 with { NextEdges = nextEdges, AccumulateGradVariable = variable };
         GraphReader reader = GraphReader.Create(wrong, Memory());
         Assert.NotNull(reader.Problem);
@@ -292,18 +295,18 @@ public sealed class AutogradGraphTests
         Assert.Equal(reader.Problem, graph.ToData()["unavailable"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unreadable_memory_is_reported_not_crashed_on()
     {
-        if (!LayoutKnownHere) return;
+        Skip.IfNot(LayoutKnownHere, LayoutUnknownReason);
         GraphReader reader = GraphReader.Create(NodeLayout.LibTorch210LinuxX64, new UnreadableMemory());
         Assert.Contains("not laid out", reader.Problem);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_nodes_class_name_is_read_through_the_reader_it_is_given()
     {
-        if (!LayoutKnownHere) return;
+        Skip.IfNot(LayoutKnownHere, LayoutUnknownReason);
         using var scope = NewDisposeScope();
         var w = torch.tensor(new[] { 1f }, requires_grad: true);
         nint node = GradFn.NodePointer(torch.mul(w, w));
@@ -317,12 +320,12 @@ public sealed class AutogradGraphTests
         public bool TryRead(nint address, Span<byte> destination) => false;
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("chosen")]       // process_vm_readv where allowed
     [InlineData("/proc/self/mem")] // the fallback for sandboxes that block it: the same answers
     public void The_guarded_reader_fails_on_unmapped_memory_instead_of_crashing(string reader)
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the guarded reader's fallbacks are Linux's (process_vm_readv, /proc/self/mem)");
         using var file = reader == "chosen" ? null : ProcSelfMemory.Create(out string? problem) ?? throw new InvalidOperationException(problem);
         INativeMemory memory = file ?? Memory();
         Assert.False(memory.TryRead<nint>(0x10, out _));

@@ -82,10 +82,10 @@ public sealed class CliTests
     public void Unknown_command_is_a_usage_error() =>
         AssertOneLineError(Run("lessen"), ExitCodes.Usage);
 
-    [Fact]
+    [SkippableFact]
     public void Cuda_in_a_cpu_build_names_the_cause_and_the_cuda_build()
     {
-        if (Lessons.Core.Torch.TorchNative.IsCudaBuild) return; // this check is for the default CPU build
+        Skip.If(Lessons.Core.Torch.TorchNative.IsCudaBuild, "this check is for the default CPU build; this is the CUDA build");
         AssertOneLineError(Run("lesson", "grad-tensors", "--device", "cuda"), ExitCodes.DeviceUnavailable, "CPU build", "TorchBackend=cuda");
         AssertOneLineError(Run("lesson", "grad-tensors", "--device", "cuda:3"), ExitCodes.DeviceUnavailable, "cuda:3", "CPU build");
     }

@@ -19,10 +19,11 @@ public sealed class NativeLoadingTests
         return File.Exists(path) ? path : null;
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_packaged_library_requires_the_version_strongly_and_the_patch_makes_it_weak_once()
     {
-        if (!OperatingSystem.IsLinux() || PackagedLibrary() is not string packaged) return; // Linux x64 only
+        Skip.IfNot(OperatingSystem.IsLinux() && PackagedLibrary() is not null, "the patch is for Linux x64's packaged libLibTorchSharp.so, not found here");
+        string packaged = PackagedLibrary()!;
         byte[] original = File.ReadAllBytes(packaged);
         Assert.Equal((ushort)0, ElfVersionPatch.ReadRequirementFlags(original, Version)!.Value & 2);
 
@@ -51,10 +52,10 @@ public sealed class NativeLoadingTests
         Assert.Equal(original, File.ReadAllBytes(packaged));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_build_patched_the_copy_beside_the_program_where_the_system_needs_it()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the ELF patch runs on Linux only");
         string beside = Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories).First();
         ushort flags = ElfVersionPatch.ReadRequirementFlags(File.ReadAllBytes(beside), Version)!.Value;
         bool systemHasIt = ElfVersionPatch.AnyDefines(ElfVersionPatch.SystemLibStdCxx, Version);
@@ -77,12 +78,13 @@ public sealed class NativeLoadingTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_cli_with_an_unpatched_library_fails_in_one_line_with_the_loader_error()
     {
         // Where the system needs the patch, undo it in a copy of the program and run the real CLI.
-        if (!OperatingSystem.IsLinux() || PackagedLibrary() is not string packaged
-            || ElfVersionPatch.AnyDefines(ElfVersionPatch.SystemLibStdCxx, Version)) return;
+        Skip.IfNot(OperatingSystem.IsLinux() && PackagedLibrary() is not null, "the patch is for Linux x64's packaged libLibTorchSharp.so, not found here");
+        Skip.If(ElfVersionPatch.AnyDefines(ElfVersionPatch.SystemLibStdCxx, Version), $"this system's libstdc++ defines {Version}: nothing needs the patch here");
+        string packaged = PackagedLibrary()!;
         string copy = Path.Combine(Path.GetTempPath(), "lessons-unpatched-" + Guid.NewGuid().ToString("N"));
         try
         {
