@@ -14,21 +14,6 @@ public sealed class CurveFitNet : Lesson
     public override string Id => "curve-fit-net";
     public override string Title => "numpy和pytorch实现线性回归: a 1-10-1 net fits y = x² (pytorch)";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 5, "5.numpy和pytorch实现线性回归 (pytorch)", Position: 2);
-    public override string Notes => """
-        A small network learns a curve: 100 points x in [-1, 1], targets y = x^2 + 0.2*rand, and
-        Net = Linear(1, 10) -> ReLU -> Linear(10, 1), trained with SGD (lr 0.2) on the mean squared
-        error for 100 steps. Each step is the canonical loop: predict, loss, zero_grad, backward,
-        step. print(net) shows the modules PyTorch-style. Second program of section 5 of the
-        tutorial. Porting notes: the tutorial draws the points and the fit with matplotlib every 10
-        steps, captioned 'Loss=%.4f'; the lesson prints that caption (the loss of the prediction
-        drawn, computed before that step's update) and records the data, the predictions and the
-        losses so a figure can be drawn later. torch.manual_seed(1) and the order of draws (the
-        noise, then each Linear's weight and bias, as nn.Linear initialises them) are the
-        tutorial's, so on the CPU the numbers are PyTorch's. Every draw happens on the CPU
-        generator, and the data and the net are then moved to the lesson's device: a GPU's
-        generator gives other numbers, so a GPU run starts from the same data and weights
-        (its later digits may differ by the GPU's rounding).
-        """;
     public override long? Seed => 1;
 
     static readonly LessonOption<int> Points = new("points", 100, "points in [-1, 1]", Check.AtLeast(2));

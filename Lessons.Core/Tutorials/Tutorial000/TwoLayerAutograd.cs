@@ -15,20 +15,6 @@ public sealed class TwoLayerAutograd : Lesson
     public override string Title => "numpy和pytorch实现梯度下降法: the two-layer net with autograd";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (torch)", Position: 2);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        The hand-written backward pass of two-layer-manual disappears: w1 and w2 are created with
-        requires_grad=True, the forward pass x.mm(w1).clamp(min=0).mm(w2) records a graph, and
-        loss.backward() leaves dloss/dw1 and dloss/dw2 in w1.grad and w2.grad. The update itself
-        must not be recorded, so it runs under torch.no_grad(), and the gradients are zeroed after
-        it because backward accumulates. Second program of section 1 of the tutorial, and the
-        first program of 003 (PyTorch:Tensors and autograd), which is the same code. Porting
-        notes: the tutorial's y = torch.randn(H, D_out) is a bug, since y must match y_pred's
-        shape (N, D_out) (003 has it right), so the lesson draws randn(N, D_out) and says so;
-        its learing_rate / learning_rate typo is gone; Python's in-place w1 -= ... is sub_ in C#
-        (C# -= would make a new tensor). Unseeded in the tutorial: the lesson seeds 0 and draws
-        x, y, w1, w2 in the tutorial's order, as float32, on the CPU generator (then moved to the
-        lesson's device, so a GPU run starts from the same numbers).
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 

@@ -14,21 +14,6 @@ public sealed class TwoLayerManual : Lesson
     public override string Id => "two-layer-manual";
     public override string Title => "numpy和pytorch实现梯度下降法: a two-layer net with hand-written gradients";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (numpy)", Position: 1);
-    public override string Notes => """
-        A two-layer ReLU net (N=64 samples, D_in=1000 inputs, H=100 hidden units, D_out=10
-        outputs) learns random targets by gradient descent on the summed squared error, with the
-        backward pass written out by hand: grad_y_pred = 2(y_pred - y), grad_w2 = h_relu^T
-        grad_y_pred, grad_h = grad_y_pred w2^T zeroed where h < 0, grad_w1 = x^T grad_h. This is
-        the work autograd takes over in the next lessons. First program of section 1 of the
-        tutorial. Porting notes: numpy arrays become float64 tensors with autograd off, so the
-        arithmetic is numpy's. The draws are numpy's own: its legacy generator (MT19937 seeded as
-        np.random.seed(seed) seeds it, normals by its polar method) written in C#, in the
-        tutorial's order x, y, w1, w2. The tutorial draws without a seed; the lesson seeds 0
-        (--seed changes it, within numpy's 0 to 2**32 - 1), so np.random.seed(0) before the
-        tutorial's program in Python gives the same x, y, w1, w2 and the same losses up to the
-        last digits of the matrix products' summation order. The arrays are made on the CPU
-        and then moved to the lesson's device.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 

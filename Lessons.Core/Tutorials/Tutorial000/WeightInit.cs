@@ -15,28 +15,6 @@ public sealed class WeightInit : Lesson
     public override string Id => "weight-init";
     public override string Title => "设定初始值: zeros, small random, Xavier and He initialisation, measured";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 2, "2.设定初始值", Position: 1);
-    public override string Notes => """
-        How weights start decides whether a deep net can learn. Section 2 of the tutorial states
-        four claims in prose, without code; the lesson measures them. A batch of unit-variance
-        inputs goes through 10 layers of 500 units (h = act(h W), no biases), and each layer's
-        activation standard deviation is printed for each initialisation and activation: zeros
-        give 0 everywhere and every unit computes the same thing; small random weights
-        (0.01 randn) make tanh's activations shrink by about 0.01 sqrt(500) per layer, collapsing
-        toward 0 in deep layers; Xavier (std sqrt(2/(fan_in+fan_out))) keeps tanh alive but halves
-        the variance at each ReLU layer, so ReLU activations fade; He (std sqrt(2/fan_in))
-        doubles it back and keeps ReLU's scale. Then a 2-4-1 sigmoid net learns y = |x1| from 64
-        points, once initialised with zeros and once with nn.Linear's random weights. From zeros
-        every hidden unit gets the same gradient, so the units stay identical: they learn, but
-        all the same thing, and four identical sigmoids cannot bend into |x1|; the random start
-        breaks the symmetry and fits it. Porting notes: the tutorial has no code or seed here, so
-        the lesson seeds 0 and draws everything on the CPU generator (then moves it to the
-        lesson's device, so a GPU run measures the same draws); the initialisations are written
-        as formulas (TorchSharp 0.107's nn.init.xavier_normal_ fills a uniform distribution
-        instead of a normal one); the sigmoid net is the lesson's, because tanh and ReLU are 0 at
-        0: from zeros their hidden layer outputs 0, so the outgoing weights get no gradient, and
-        with those still 0 the hidden weights and biases get none either. Only the output bias
-        moves (toward the mean target), and the hidden units would show nothing but zeros.
-        """;
     public override long? Seed => 0;
 
     static readonly LessonOption<int> Layers = new("layers", 10, "layers in the deep stack", Check.AtLeast(1));

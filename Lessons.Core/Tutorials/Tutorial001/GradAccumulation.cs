@@ -12,13 +12,6 @@ public sealed class GradAccumulation : Lesson
     public override string Id => "grad-accumulation";
     public override string Title => "梯度不自动清零: gradients accumulate unless zeroed";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "1. 梯度不自动清零", Position: 4);
-    public override string Notes => """
-        Each backward adds to .grad rather than replacing it, so without w.grad.zero_() the
-        gradient grows 5, 10, 15, 20 over four passes; with it every pass sees 5. This is why
-        training loops zero gradients (optimizer.zero_grad()) every step. Section 3 of the
-        tutorial. Porting note: each pass runs in a dispose scope so its graph's tensors are
-        freed at once, not by the garbage collector.
-        """;
 
     static readonly LessonOption<int> Iterations = new("iterations", 4, "backward passes in each loop", Check.AtLeast(1));
 

@@ -15,13 +15,6 @@ public sealed class GradTensors : Lesson
     public override string Title => "autograd 自动求导: grad_tensors, weights for a vector's backward";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "grad_tensors的使用", Position: 2);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        backward() of a vector needs one weight per element (grad_tensors, PyTorch's gradient=
-        argument): the leaves receive the weighted sum of each element's gradient. With
-        loss = [y0, y1], dy0/dw = 5, dy1/dw = 2 and weights [1, 2], w.grad = 1*5 + 2*2 = 9.
-        Section 3 of the tutorial. Porting notes: backward takes the weights as a list of
-        tensors; the tutorial's CatBackward is the pre-1.10 name of today's CatBackward0.
-        """;
 
     public override void Run(LessonContext context)
     {

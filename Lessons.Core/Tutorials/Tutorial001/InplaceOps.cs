@@ -17,14 +17,6 @@ public sealed class InplaceOps : Lesson
     public override string Id => "inplace-ops";
     public override string Title => "叶子节点不能in-place操作: in-place operations and leaves";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. 叶子节点不能in-place操作", Position: 6);
-    public override string Notes => """
-        An in-place operation changes a tensor's memory; an out-of-place one allocates new
-        memory. The tutorial shows it with Python's id(); here the storage address tells the
-        same story. Autograd forbids changing a leaf that requires grad in place, because
-        backward still needs its old value. Section 3 of the tutorial. Porting notes: C# a += b
-        on tensors is a = a + b, a new tensor, unlike Python's in-place +=; write a.add_(b) for
-        in-place. The error text is libtorch's, the same as PyTorch's.
-        """;
 
     public override void Run(LessonContext context)
     {

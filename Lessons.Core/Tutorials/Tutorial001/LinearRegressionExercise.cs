@@ -15,28 +15,6 @@ public sealed class LinearRegressionExercise : Lesson
     public override string Id => "linear-regression-exercise";
     public override string Title => "思考: a linear regression on y = 2·x + (5 + randn(20, 1)), trained until a stopping condition";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 4, "思考", Position: 1);
-    public override string Notes => """
-        The first of the exercises (思考) that close tutorial 001: change the stopping condition
-        of a linear regression and the slope in y = 2*x + (5 + torch.randn(20, 1)), and train
-        it. The tutorial gives only that formula; the rest is this port's design: x = 10 *
-        rand(20, 1) (points spread over [0, 10), so the slope is well determined), the model
-        y = w*x + b with w drawn from randn(1) and b = 0, both leaves that require grad, the
-        loss 0.5 * mean((y - y_pred)^2), and plain gradient descent written by hand: autograd
-        gives w.grad and b.grad, and w -= lr * w.grad, b -= lr * b.grad run under no_grad, then
-        the gradients are zeroed. Training stops at the first iteration whose loss is below
-        loss_threshold (before that iteration's update) or after `iterations` updates. The loss
-        is convex in (w, b), so gradient descent with a small enough step walks to the
-        least-squares line of the 20 points, whose loss is the lowest any line reaches: a
-        threshold above it stops early, on a line that is not yet the best; a threshold below it
-        is never reached, and the iteration limit ends the run. The defaults (threshold 0,
-        3000 iterations at lr 0.02) run to the limit, by which the line agrees with the
-        closed-form least-squares line to about five digits (the limit of float32 here). The
-        step must stay below 2 / (the largest eigenvalue of [[mean x^2, mean x], [mean x, 1]]),
-        about 0.079 for these points: larger, and w and b swing ever wider until the loss
-        overflows and the lesson stops with a divergence error.
-        Unseeded in the tutorial: the lesson seeds 0 before its first draw (--seed changes the
-        points). The docs page runs the exercise's variants (another threshold, another slope).
-        """;
     public override long? Seed => 0;
 
     static readonly LessonOption<double> Slope = new("slope", 2.0, "the slope in y = slope*x + (5 + randn(20, 1))", Check.Finite);

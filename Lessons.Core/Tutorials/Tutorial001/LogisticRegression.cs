@@ -15,31 +15,6 @@ public sealed class LogisticRegression : Lesson
     public override string Id => "logistic-regression";
     public override string Title => "4. 逻辑回归: logistic regression of two Gaussian clusters";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 4, "4. 逻辑回归");
-    public override string Notes => """
-        Logistic regression is a linear model whose output goes through a sigmoid, read as the
-        probability of class 1; thresholding it at 0.5 draws a straight boundary
-        w0*x + w1*y + b = 0. The tutorial draws 100 points around (1.7, 1.7) (class 0) and 100
-        around (-1.7, -1.7) (class 1), both shifted by bias 1, fits Linear(2, 1) + Sigmoid with
-        BCELoss and SGD (lr 0.01, momentum 0.9), and every 20 iterations shows the boundary, the
-        loss and the accuracy, stopping once the accuracy exceeds 0.99. Section 4 of tutorial
-        001, whose exercises (思考) ask what happens with mean_value 1 or 5, or another bias:
-        try --set mean_value=1, --set bias=-5, --set lr=..., --set iterations=... (the docs page
-        runs them and shows the answers below the transcript). Porting
-        notes: the tutorial plots instead of printing; the lesson prints each plot's title and
-        loss text (the same formats) and records what a plot needs: the two clusters, the
-        boundary (w0, w1, b) at each logged iteration, the loss at every iteration. As in the
-        original course code, the accuracy is measured every 20 iterations on that iteration's
-        predictions (before its step), while the weights shown are those after the step. The
-        clusters and the Linear's initial weights are drawn on the CPU generator, as the
-        tutorial's are, and then moved to the lesson's device.
-
-        思考, answered: logistic regression classifies two classes because its one output,
-        sigmoid(w·x + b), lies between 0 and 1 and is read as the probability of class 1 (and
-        one minus it as that of class 0); BCE loss fits exactly that reading. Thresholding at
-        0.5 is the same as asking on which side of the line w·x + b = 0 a point lies, so the
-        model separates two classes with a straight line; more classes need more outputs
-        (softmax), and classes that no line separates need a non-linear model.
-        """;
     public override long? Seed => 10;
 
     static readonly LessonOption<int> SampleNums = new("sample_nums", 100, "points in each class", Check.AtLeast(1));

@@ -8,10 +8,6 @@ public sealed class RequiresGradPropagation : Lesson
     public override string Id => "requires-grad-propagation";
     public override string Title => "依赖叶子节点的节点,requires_grad默认为True";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "2. 依赖叶子节点的节点,requires_grad默认为True", Position: 5);
-    public override string Notes => """
-        A tensor computed from a leaf that requires grad requires grad too: a, b and y all
-        report True, which is how autograd knows to record them. Section 3 of the tutorial.
-        """;
 
     public override void Run(LessonContext context)
     {

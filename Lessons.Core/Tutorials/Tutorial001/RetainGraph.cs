@@ -14,15 +14,6 @@ public sealed class RetainGraph : Lesson
     public override string Title => "autograd 自动求导: backward twice with retain_graph";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. autograd 自动求导", Position: 1);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        backward() frees the values the graph saved for the backward pass, so a second backward
-        through the same graph fails; retain_graph=True on the first keeps them, and the second
-        backward then adds its gradient to the first (5 + 5). What backward frees is inside the
-        nodes (MulBackward0 saved a and b to compute its gradients), not the nodes and edges: the
-        graph recorded before and after backward is the same (--graph, --plots). Section 3 of
-        the tutorial, which sets torch.manual_seed(10) though nothing here is random. Porting
-        note: libtorch raises the same RuntimeError text as PyTorch; C# sees it as an exception.
-        """;
     public override long? Seed => 10;
 
     public override void Run(LessonContext context)

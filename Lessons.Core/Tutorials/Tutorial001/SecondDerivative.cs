@@ -15,18 +15,6 @@ public sealed class SecondDerivative : Lesson
     public override string Title => "autograd 自动求导: torch.autograd.grad and a second derivative";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "只有创建了导数的计算图,才能进行二阶求导", Position: 3);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        torch.autograd.grad returns gradients instead of storing them in .grad. With
-        create_graph=True the derivative is itself recorded as a graph (note its grad_fn), so it
-        can be differentiated again: y = x^2 gives 2x = 6 at x = 3, and then 2. That graph is
-        pow's backward formula recorded as it ran, grad * (2 * x.pow(1)): MulBackward0 of the
-        incoming gradient (None) and MulBackward1, over PowBackward0 and x (--graph, --plots).
-        Section 3 of the
-        tutorial, under its comment 只有创建了导数的计算图,才能进行二阶求导 (only a derivative that has its own graph
-        can be differentiated a second time). Porting note: TorchSharp's torch.autograd.grad takes
-        lists of outputs and inputs and returns a list; the lesson prints it as the Python tuple
-        it is.
-        """;
 
     public override void Run(LessonContext context)
     {

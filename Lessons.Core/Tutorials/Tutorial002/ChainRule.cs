@@ -14,17 +14,6 @@ public sealed class ChainRule : Lesson
     public override string Title => "取中间层将不能直接求导的,间接形成链子进行求导: the chain rule";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 3, "取中间层将不能直接求导的,间接形成链子进行求导", Numbered: false);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        The chain rule: when y2 depends on w1 only through y1, dy2/dw1 = dy2/dy1 * dy1/dw1.
-        With y1 = x*w1 + b1 and y2 = y1*w2 + b2 at x = 1, w1 = 2, b1 = 1, w2 = 2, b2 = 1,
-        dy2/dy1 = w2 = 2 and dy1/dw1 = x = 1, so the product is 2, the same as autograd's
-        direct dy2/dw1 = x*w2 = 2. The third example of tutorial 002 (its sections are
-        unnumbered). Porting notes:
-        torch.autograd.grad returns a list in TorchSharp (a tuple in Python); [0] takes the
-        gradient out, as the tutorial's comment says. Every call keeps the graph
-        (retain_graph) because the same graph is differentiated three times. The five values
-        are options, to try the rule elsewhere.
-        """;
 
     static readonly LessonOption<double> X = new("x", 1.0, "the input x", Check.Finite);
     static readonly LessonOption<double> W1 = new("w1", 2.0, "the first weight", Check.Finite);

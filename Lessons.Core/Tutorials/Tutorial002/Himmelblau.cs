@@ -16,28 +16,6 @@ public sealed class Himmelblau : Lesson
     public override string Id => "himmelblau";
     public override string Title => "梯度下降法: Himmelblau's function minimised with Adam";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 4, "梯度下降法简单来说就是一种寻找目标函数最小化的方法", Numbered: false);
-    public override string Notes => """
-        Gradient descent looks for a minimum of a function by following its gradient downhill.
-        Himmelblau's function f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 has four minima, all
-        with f = 0; Adam (lr 1e-3) started at [0, 0] walks to (3, 2) in about 16000 steps. Of
-        the tutorial's other (commented) starting points, [1, 0] also reaches (3, 2), while [-4, 0] and
-        [4, 0] reach (-3.78, -3.28) and (3.58, -1.85): where the descent ends depends on where
-        it starts. The last section of tutorial 002. Each logged line shows x after
-        optimizer.step() and f(x) at the position before it, as the tutorial's print follows
-        the step. The tutorial's 3-D plot (fig.gca(projection='3d'), gone from today's
-        matplotlib) is drawn as a heat map with the paths (--plots); the lesson prints the grid
-        shapes the tutorial's code prints. Porting notes: x is an nn.Parameter because
-        TorchSharp's optimizers take parameters; the constants 2, 11 and 7 are made into
-        Scalars once, not per step, and values are read back only on logged steps. The lesson
-        descends from the tutorial's own start, [0, 0]; its three commented starts run with
-        --set starts=1,0 (or -4,0 or 4,0, or several: --set "starts=0,0;4,0"), and the course
-        page runs all four and draws their paths together. Every printed line matches the tutorial digit for digit, step2000 included, under
-        the project's pinned CPU kernels. That line is where the cause shows: the descent passes a
-        steep stretch there that amplifies one-ulp differences, and libtorch's vectorised kernels
-        (AVX2, AVX-512, which round a few float32 operations differently) print x off by about
-        1e-7; ATen's non-vectorised kernels print the tutorial's digits, so the tutorial's PyTorch
-        ran those. With --kernels native the line shows the difference.
-        """;
 
     /// <summary>The four minima of Himmelblau's function (f = 0 at each; six decimals), to name where a run lands.</summary>
     internal static readonly (double X, double Y)[] KnownMinima =

@@ -15,16 +15,6 @@ public sealed class PerceptronMulti : Lesson
     public override string Id => "perceptron-multi";
     public override string Title => "多输出感知机: the gradient of a multi-output perceptron";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 2, "多输出感知机", Numbered: false);
-    public override string Notes => """
-        A perceptron with K = 2 outputs: o = sigmoid(x w^T) with x of shape [1, 10] and w of shape
-        [2, 10], and the loss L = mean_k (1 - o_k)^2 (MSE against ones), a scalar that remembers
-        its backward node (grad_fn=<MseLossBackward0>). Each output depends only on its own row of
-        w, so row k of the gradient is -(2 / K) (1 - o_k) o_k (1 - o_k) x; the lesson prints the
-        tutorial's two lines (the loss and autograd's w.grad) and then the gradient from that
-        formula. The second example of tutorial 002 (its sections are unnumbered). Porting notes:
-        unseeded in the tutorial, so its numbers cannot be reproduced; the lesson seeds 0 (--seed
-        changes it) and draws on the CPU generator, then moves x and w to the lesson's device.
-        """;
     public override long? Seed => 0;
 
     static readonly LessonOption<int> Features = new("features", 10, "inputs of the perceptron (length of x and of each row of w)", Check.AtLeast(1));

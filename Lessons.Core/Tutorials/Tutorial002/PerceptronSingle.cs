@@ -15,18 +15,6 @@ public sealed class PerceptronSingle : Lesson
     public override string Id => "perceptron-single";
     public override string Title => "单输出感知机的梯度推导: the gradient of a single-output perceptron";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 1, "单输出感知机的梯度推导", Numbered: false);
-    public override string Notes => """
-        A single-output perceptron: o = sigmoid(x w^T) with x and w of shape [1, 10], and the loss
-        L = (1 - o)^2 (MSE against the target 1), a scalar of shape torch.Size([]). The tutorial's
-        heading is a derivation: by the chain rule dL/dw = -2 (1 - o) * o (1 - o) * x, since
-        sigmoid' = o (1 - o). The lesson prints what the tutorial prints (the loss's shape and
-        autograd's w.grad), then the same gradient from that formula. The first example of
-        tutorial 002 (its sections are unnumbered). Porting notes: the tutorial draws x and w
-        without a seed, so its numbers cannot be reproduced; the lesson seeds 0 (--seed changes
-        it) and draws on the CPU generator, then moves x and w to the lesson's device. As in the
-        tutorial, ones is mse_loss's input and o its target; the gradient flows through the target
-        all the same.
-        """;
     public override long? Seed => 0;
 
     static readonly LessonOption<int> Features = new("features", 10, "inputs of the perceptron (length of x and w)", Check.AtLeast(1));

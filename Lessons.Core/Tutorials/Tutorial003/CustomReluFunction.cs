@@ -17,26 +17,6 @@ public sealed class CustomReluFunction : Lesson
     public override string Title => "PyTorch:Defining new autograd functions: MyReLU";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 2, "PyTorch:Defining new autograd functions", Position: 1, Numbered: false);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        Every autograd operator is a pair of functions: forward computes outputs from inputs,
-        backward turns the gradient of the loss with respect to the outputs into the gradient
-        with respect to the inputs. Subclassing an autograd Function defines a new operator:
-        MyReLU's forward saves its input (ctx.save_for_backward) and returns input.clamp(min=0);
-        its backward copies the incoming gradient and zeroes it where the input was negative. The
-        two-layer net then trains exactly as with the built-in clamp: with the same seed its
-        losses are bit-identical to two-layer-autograd's. Second program of 003. Porting notes:
-        TorchSharp's custom functions derive from torch.autograd.SingleTensorFunction<T> and are
-        called with MyReLU.apply(input); libtorch records them as a node of TorchSharp's class
-        CSharpNode, which calls back into the C# backward. PyTorch would name it MyReLUBackward:
-        its Python function node overrides the virtual Node::name() with the class name, while
-        TorchSharp's native CSharpNode does not override it, so libtorch's default names the C++
-        class, and the C# Function's Name never reaches libtorch (the graph, --graph and the
-        picture show CSharpNode for h_relu). After the tutorial's output the lesson runs a gradcheck
-        of MyReLU (TorchSharp has none; the project's compares autograd's Jacobian with central
-        differences in float64), at points away from 0, where ReLU has no derivative.
-        Unseeded in the tutorial: the lesson seeds 0 and draws on the CPU generator (then moves
-        the tensors to the lesson's device), as two-layer-autograd does.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 

@@ -17,29 +17,6 @@ public sealed class StaticGraph : Lesson
     public override string Id => "static-graph";
     public override string Title => "TensorFlow:Static Graphs: define the graph once, run it many times";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 3, "TensorFlow:Static Graphs", Position: 1, Numbered: false);
-    public override string Notes => """
-        TensorFlow 1 builds the computational graph once (placeholders for the data, variables for
-        the weights, the forward pass, tf.gradients and the assign ops that update the weights)
-        and then executes that same graph 500 times in a session, feeding x and y each time.
-        PyTorch instead records a new graph at every forward pass. The static graph can be
-        optimised before it runs, a cost paid once; the dynamic graph lets ordinary control flow
-        depend on the data. Third program of 003. Porting notes: libtorch's static graphs are
-        TorchScript, so the whole TensorFlow graph becomes one script function compiled once with
-        torch.jit.compile: forward, loss, torch.autograd.grad inside the script, and the weights
-        updated in place (the assign). The tutorial is unseeded; the lesson seeds 0 (--seed changes
-        it, within numpy's 0 to 2**32 - 1) for both of its generators. The weights,
-        tf.random_normal in float32, come from torch.randn (TensorFlow's own generator is not
-        reproduced). The data x and y are numpy's own draws: its legacy generator (MT19937
-        seeded as np.random.seed(seed) seeds it, normals by its polar method) written in C#, so
-        np.random.seed(0) in Python gives the same float64 x_value and y_value; feeding them to
-        the float32 placeholders rounds them to float32, as the lesson does before running the
-        graph. Everything is drawn on the CPU and then moved to the lesson's device.
-        The losses print as numpy float32 values, as sess.run returns them. The lesson ends with a
-        loop whose length depends on the data (Newton's iteration for a square root, run until it
-        converges) that backward differentiates through. The lesson static-and-dynamic-graphs
-        (001 §2) shows the difference side by side: the autograd graphs one eager function records
-        for two inputs, and the same function compiled once with TorchScript.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 

@@ -15,26 +15,6 @@ public sealed class FourClassBackwardByHand : Lesson
     public override string Id => "four-class-backward-by-hand";
     public override string Title => "this port's addition: In[11]'s network with the backward pass written by hand";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 3, "In[10]-In[11] optimizer", Position: 1, Numbered: false);
-    public override string Notes => """
-        Not in the tutorial. What does loss.backward() compute for the chapter's 2-3-3-4 network?
-        This lesson writes it out, as two-layer-manual (tutorial 000) does for its ReLU network:
-        the loss's gradient with respect to the outputs, (-Y/E)/A3 + ((1 - Y)/E)/(1 - A3); each
-        sigmoid's g·(1 - A)·A; each matmul Z = A·W's two gradients, Aᵀ·dZ for W and dZ·Wᵀ for A;
-        each bias's dZ summed over the points; then plain SGD, W ← W - alpha·dW, which is what
-        torch.optim.SGD's step does. It trains the network four-class-optimizer trains (the same
-        data, the parameters drawn after the same manual_seed(0)) this way, then trains it again
-        with four-class-optimizer's own loop (loss.backward(), optimizer.step()) and compares:
-        every loss and every final parameter are equal to the last bit. They agree because each
-        written-out gradient is the same libtorch operation on the same operands that autograd's
-        backward nodes run (MmBackward0's two mm calls with transposed operands, SigmoidBackward0's
-        kernel, AddBackward0's sum over the broadcast dimension, the loss's 1/E formed in float32
-        as DivBackward1 forms it), and IEEE arithmetic is deterministic; under the project's
-        pinned kernels that holds on every machine. Written out, a step skips building the graph
-        and running autograd's engine: measured by bench in-process on this project's 2-core
-        machine, this lesson (both trainings) took 6.95 s and four-class-optimizer (one) 4.34 s,
-        so the 10000 iterations by hand take about 2.6 s against 4.3 s with backward() and the
-        optimizer, about 1.7 times as fast; what remains is mostly the arithmetic itself.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 

@@ -13,18 +13,6 @@ public sealed class FourClassDataLesson : Lesson
     public override string Id => "four-class-data";
     public override string Title => "准备数据: four clusters, shuffled, one-hot";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 1, "In[2] 准备数据", Numbered: false);
-    public override string Notes => """
-        The chapter's data set: after torch.manual_seed(0), four clusters of N = 200 points,
-        each coordinate randn · var + (±1) with var = 0.5, around (1, 1), (-1, 1), (-1, -1) and
-        (1, -1), labelled 0, 1, 2, 3 by quadrant; the points are stacked, shuffled with one
-        randperm, and the labels one-hot encoded (Y, [800, 4]). The tutorial then draws a
-        scatter plot coloured by label; it prints no numbers. Section "准备数据", In[2]. Porting
-        notes: the text's "11", "12", "13", "14" are the label tensors l1-l4, whose randn draws
-        (multiplied by 0) still advance the generator, so they are drawn here too, in the
-        tutorial's order (x1, y1, l1, x3, y3, l3, x4, y4, l4, x2, y2, l2); the tutorial's
-        element-by-element OneHot loop is one_hot here. The transcript (shapes, the first
-        points, points per class) is this port's; the results hold what the scatter plot needs.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassData.Options;
 

@@ -14,17 +14,6 @@ public sealed class FourClassModule : Lesson
     public override string Id => "four-class-module";
     public override string Title => "引入class: the network as an nn.Module with bias-augmented weights";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 4, "In[13]-In[16] 引入class", Numbered: false);
-    public override string Notes => """
-        MyNet(torch.nn.Module) keeps its learnable parameters itself, so forward needs only X and
-        net.parameters() hands them all to the optimizer; net(X) calls forward. Each layer's bias
-        becomes an extra row of its weights and each layer's input an extra column of ones:
-        W1 is [3, 3], W2 [4, 3], W3 [4, 4]. The training loop is In[11]'s. The tutorial notes the
-        result is similar to before but not identical, because the parameters drawn after
-        manual_seed(0) now have other shapes, so other values land in W and b. Section "引入class",
-        In[13]-In[16]. Porting notes: MyNet is a C# class deriving nn.Module<Tensor, Tensor>; its
-        fields are registered as parameters by RegisterComponents. The tutorial only plots the
-        loss; the transcript's loss ends and accuracy are this port's.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 

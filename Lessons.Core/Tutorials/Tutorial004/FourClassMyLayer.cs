@@ -13,24 +13,6 @@ public sealed class FourClassMyLayer : Lesson
     public override string Id => "four-class-my-layer";
     public override string Title => "讨论: a layer that includes its activation, and a softmax output";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "In[20]-In[21] 讨论", Position: 2, Numbered: false);
-    public override string Notes => """
-        Writing a layer yourself means you can change it: MyLayer folds the sigmoid into the
-        weighted sum, so the network no longer applies activations, and In[21]'s MyNet chains
-        layer1, layer2, layer3 and ends with torch.nn.functional.softmax(A3, dim=1), which makes
-        each row of outputs sum to 1 (the normalisation the optimizer section talks about).
-        The tutorial defines this network but never trains it; this lesson trains it with the
-        chapter's loop (manual_seed(0), SGD, alpha 0.5, 10000 iterations) so the stage can be run
-        and compared. Its layers draw the same weights as four-class-weighted-sum's. It barely
-        learns at those settings: training starts on a plateau (loss about 2.2493, all outputs
-        alike) that even four-class-raw leaves only after about 3800 iterations (its recorded
-        loss is still 2.249 at iteration 3500, falls below 2.2 at 3832 and reaches 1.58 by
-        4000), and the softmax shrinks the gradients, so 10000 iterations end still on it; the
-        lesson says so.
-        With --set alpha=2 --set iterations=60000 it gets off (accuracy about 0.95). Softmax of
-        sigmoids also bounds each output to [1/(1+3e), e/(e+3)], so the chapter's cross-entropy
-        against one-hot targets can never get low. Section "可复用性 / 讨论", In[20]-In[21].
-        Porting note: the training and the whole transcript are this port's additions.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 

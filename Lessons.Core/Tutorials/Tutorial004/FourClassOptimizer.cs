@@ -13,16 +13,6 @@ public sealed class FourClassOptimizer : Lesson
     public override string Id => "four-class-optimizer";
     public override string Title => "optimizer: the same network trained with torch.optim.SGD";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 3, "In[10]-In[12] optimizer", Numbered: false);
-    public override string Notes => """
-        torch.optim.SGD([W1, W2, W3, b1, b2, b3], lr=alpha) replaces the hand-written update and
-        the six zero_() calls: optimizer.zero_grad() before backward, optimizer.step() after.
-        The parameters are drawn exactly as in four-class-raw (manual_seed(0), same order), and
-        plain SGD computes the same W - alpha·grad, so the tutorial notes that the results are
-        the same as before; they are identical here, loss for loss. Section "optimizer",
-        In[10]-In[12]. Porting notes: the tutorial draws only the loss curve here; the
-        transcript's loss ends and accuracy (In[9]'s formula) are this port's. The text's
-        remark about normalising the outputs (softmax) is not applied in this code.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 

@@ -14,19 +14,6 @@ public sealed class FourClassRaw : Lesson
     public override string Id => "four-class-raw";
     public override string Title => "只用PyTorch求梯度: the 2-3-3-4 network from raw tensors";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 2, "In[4]-In[9] 只用PyTorch求梯度", Numbered: false);
-    public override string Notes => """
-        The chapter's first network uses PyTorch only for its gradients: the weights W1, W2, W3
-        and biases b1, b2, b3 are tensors drawn after torch.manual_seed(0) (randn · 0.01), the
-        forward pass is three sigmoid(A·W + b) layers (2 -> 3 -> 3 -> 4), the loss is binary
-        cross-entropy of the four outputs against the one-hot labels, summed and divided by the
-        number of points, and each of the 10000 iterations updates W = W - alpha·W.grad by hand
-        and zeroes the gradients. The tutorial reaches an accuracy of tensor(0.9550): not 100%,
-        because the clusters overlap (a point drawn into another quadrant keeps its label).
-        Section "只用PyTorch求梯度", In[4]-In[9]. Porting notes: the text's "bl" is b1 and
-        "zero ()" is zero_(); Python's W.data = W.data - alpha*W.grad becomes an in-place
-        W.sub_(alpha*W.grad) under no_grad, the same numbers. The data come from the chapter's
-        shared builder (four-class-data).
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 

@@ -15,18 +15,6 @@ public sealed class FourClassSequential : Lesson
     public override string Id => "four-class-sequential";
     public override string Title => "代码的灵活性: nn.Sequential built from a topology list";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 6, "In[22]-In[25] 代码的灵活性", Position: 1, Numbered: false);
-    public override string Notes => """
-        Writing self.layer1 ... self.layer100 by hand does not scale; torch.nn.Sequential holds
-        layers in order and calls them one after another. MyNet(topology) adds one MyLayer per
-        pair of consecutive sizes with add_module(f'{i}-th layer', ...), and forward is just
-        self.model(X). With topology [2, 10, 4], manual_seed(0) and the chapter's loop, the
-        lesson prints the network (In[24]) and net.model.forward(X) (In[25]): calling the inner
-        Sequential directly gives the network's output, since modules nest. Section "代码的灵活性",
-        In[22]-In[25]. Porting notes: the text lost the closing parentheses of In[24]'s output
-        and the "..." row of In[25]'s (PyTorch shows the first and last three rows of 800); the
-        transcript shows them as PyTorch prints them. Sequential.append(name, module) is
-        TorchSharp's add_module for a Sequential.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => [.. FourClassTraining.Options, Topology.Option];
 

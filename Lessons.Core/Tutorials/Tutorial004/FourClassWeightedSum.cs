@@ -14,17 +14,6 @@ public sealed class FourClassWeightedSum : Lesson
     public override string Id => "four-class-weighted-sum";
     public override string Title => "可复用性: a reusable weighted-sum layer";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "In[17]-In[19] 可复用性", Position: 1, Numbered: false);
-    public override string Notes => """
-        Every layer of four-class-module computes the same thing, so the chapter writes it once:
-        weightedsum(N_in, N_out) owns a [N_in + 1, N_out] weight (bias folded in) and computes
-        [X 1]·W; MyNet chains three of them (MAC1, MAC2, MAC3) with a sigmoid after each. The
-        text remarks that torch.nn.Linear(2, 3) already does this. The layers draw their weights
-        in the same order and shapes as four-class-module's W1, W2, W3 (randn [3,3], [4,3],
-        [4,4] · 0.01 after manual_seed(0)) and compute the same thing, so the training is the
-        same, loss for loss. Section "可复用性", In[17]-In[19]. Porting notes: the tutorial's
-        lower-case class name weightedsum is WeightedSum here (it is never printed); the tutorial
-        only plots the loss, so the transcript's loss ends and accuracy are this port's.
-        """;
     public override long? Seed => 0;
     public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
