@@ -41,6 +41,9 @@ public sealed class LessonContext
 
     public Device Device { get; }
 
+    /// <summary>matplotlib's <c>plt</c>: what the lesson draws, kept for its figures (<see cref="Figures.Pyplot"/>).</summary>
+    public Figures.Pyplot plt => field ??= new Figures.Pyplot(this);
+
     /// <summary>
     /// Whether to record what only an animation draws, such as a net's decision regions every few
     /// hundred iterations (see <see cref="LessonSettings.RecordFrames"/>). Training never depends on it.
@@ -81,6 +84,8 @@ public sealed class LessonContext
     /// a literal is also kept as a result under the expression that printed it (<c>Print(w.grad)</c>
     /// keeps <c>w.grad</c>), so what parity, tests and figures read is what the lesson shows; a name
     /// printed again keeps its latest value, and a name recorded with <see cref="Record"/> keeps that.
+    /// A label printed first (<c>Print("is_leaf:\n", w.is_leaf, x.is_leaf)</c>, <c>Print("X[:3] =", X[..3])</c>)
+    /// names the values after it too: one value as itself, several as a list.
     /// Up to eight values name themselves; more go through <see cref="Print(object?[])"/>, which only prints.
     /// </summary>
     public void Print(object? a, Named _ = default, [CallerArgumentExpression(nameof(a))] string an = "") =>
@@ -130,8 +135,27 @@ public sealed class LessonContext
     {
         PrintLines(values);
         for (int i = 0; i < values.Length; i++)
-            if (IsName(expressions[i]) && !recorded.Contains(expressions[i]))
-                results[expressions[i]] = ResultValue.Normalize(values[i]);
+            Keep(expressions[i], values[i]);
+        // print("is_leaf:\n", w.is_leaf, x.is_leaf, ...): a label before the values names them all.
+        if (values.Length > 1 && values[0] is string label && expressions.Skip(1).All(IsName) && Label(label) is string name)
+            Keep(name, values.Length == 2 ? values[1] : values[1..]);
+    }
+
+    void Keep(string name, object? value)
+    {
+        if (IsName(name) && !recorded.Contains(name)) results[name] = ResultValue.Normalize(value);
+    }
+
+    /// <summary>The name a printed label gives: <c>"is_leaf:\n"</c> → <c>is_leaf</c>, <c>"X[:3] ="</c> → <c>X[:3]</c>.</summary>
+    static string? Label(string text)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.EndsWith(':')) trimmed = trimmed[..^1];
+        else if (trimmed.EndsWith(" =", StringComparison.Ordinal)) trimmed = trimmed[..^2];
+        else return null;
+        trimmed = trimmed.TrimEnd();
+        return trimmed.Length > 0 && char.IsLetter(trimmed[0]) && trimmed.All(c => char.IsLetterOrDigit(c) || c is '_' or ' ' or '.' or '[' or ']' or '(' or ')' or ':' or '-' or '|' or '+' or '#')
+            ? trimmed : null;
     }
 
     void PrintLines(object?[] values)
@@ -146,10 +170,22 @@ public sealed class LessonContext
     }
 
     /// <summary>An expression worth keeping a value under: not a literal (text, a number, null, true).</summary>
-    static bool IsName(string expression) =>
-        expression.Length > 0
-        && expression[0] is not ('"' or '$' or '@' or '\'' or '-' or '[') && !char.IsDigit(expression[0])
-        && expression is not ("null" or "true" or "false");
+    static bool IsName(string expression)
+    {
+        if (expression.Length == 0 || expression[0] is '"' or '$' or '@' or '\'' or '-' or '[' || char.IsDigit(expression[0])
+            || expression is "null" or "true" or "false")
+            return false;
+        // A variable, a member, an index or a call (w.grad, X[.., 0], net.model.forward(X)); not a
+        // computation (a + b, new ...), whose text says less than the lesson's names.
+        int depth = 0;
+        foreach (char c in expression)
+        {
+            if (c is '(' or '[') depth++;
+            else if (c is ')' or ']') depth--;
+            else if (depth == 0 && !(char.IsLetterOrDigit(c) || c is '_' or '.' or '!')) return false;
+        }
+        return true;
+    }
 
     /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
     public void Record(string name, object? value)
@@ -241,9 +277,10 @@ public sealed class LessonContext
         }
         finally
         {
+            // The loop ended, at its last step or at a break (the enumerator is disposed either way).
             Step = null;
+            foreach (var observer in watching) observer.End();
         }
-        foreach (var observer in watching) observer.End();
     }
 
     /// <summary>The step of <see cref="Steps"/> in progress, or null outside a training loop.</summary>

@@ -23,29 +23,37 @@ public sealed class GradAccumulation : Lesson
 
     public override void Run(LessonContext context)
     {
-        int iterations = context.Get(Iterations);
+        // 1. 梯度不自动清零: without w.grad.zero_(), each backward adds to w.grad.
         context.Print("without w.grad.zero_():");
-        context.Record("w.grad without zero_", Loop(context, iterations, zeroGrad: false));
-        context.Print("with w.grad.zero_():");
-        context.Record("w.grad with zero_", Loop(context, iterations, zeroGrad: true));
-    }
-
-    static List<double> Loop(LessonContext context, int iterations, bool zeroGrad)
-    {
         var w = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
         var x = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
-        var seen = new List<double>();
-        for (int i = 0; i < iterations; i++)
+        var accumulated = new List<double>();
+        foreach (int i in context.Steps(context.Get(Iterations), "without zero_"))
         {
-            using var step = torch.NewDisposeScope();
             var a = torch.add(w, x);
-            var b = WxGraph.AddOne(w);
+            var b = torch.add(w, torch.tensor(1f));   // the 1 as Python passes it, a tensor
             var y = torch.mul(a, b);
             y.backward();
-            context.Print(w.grad);
-            seen.Add(w.grad!.item<float>());
-            if (zeroGrad) w.grad.zero_();
+            context.Print(w.grad);   // 若未清零,tensor([5.]) tensor([10.]) tensor([15.]) tensor([20.])
+            accumulated.Add(w.grad!.item());
         }
-        return seen;
+        context.Record("w.grad without zero_", accumulated);
+
+        // The tutorial's loop as written, with w.grad.zero_() after each print.
+        context.Print("with w.grad.zero_():");
+        var w2 = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
+        var x2 = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
+        var zeroed = new List<double>();
+        foreach (int i in context.Steps(context.Get(Iterations), "with zero_"))
+        {
+            var a = torch.add(w2, x2);
+            var b = torch.add(w2, torch.tensor(1f));
+            var y = torch.mul(a, b);
+            y.backward();
+            context.Print(w2.grad);   // 若清零了,tensor([5.]) tensor([5.]) tensor([5.]) tensor([5.])
+            zeroed.Add(w2.grad!.item());
+            w2.grad!.zero_();
+        }
+        context.Record("w.grad with zero_", zeroed);
     }
 }

@@ -1,4 +1,5 @@
 using Lessons.Core.Catalog;
+using TorchSharp;
 
 namespace Lessons.Core.Tutorials.Tutorial001;
 
@@ -11,8 +12,12 @@ public sealed class RequiresGradPropagation : Lesson
 
     public override void Run(LessonContext context)
     {
-        var (_, _, a, b, y) = WxGraph.Build(context.Device);
-        context.Print(a.requires_grad, b.requires_grad, y.requires_grad);
+        var w = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
+        var x = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
+        var a = torch.add(w, x);
+        var b = torch.add(w, torch.tensor(1f));   // the 1 as Python passes it, a tensor
+        var y = torch.mul(a, b);
+        context.Print(a.requires_grad, b.requires_grad, y.requires_grad);   // True True True
         context.Record("requires_grad", new[] { a.requires_grad, b.requires_grad, y.requires_grad });
     }
 }

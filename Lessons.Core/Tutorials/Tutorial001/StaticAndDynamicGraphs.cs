@@ -84,6 +84,13 @@ public sealed class StaticAndDynamicGraphs : Lesson
         foreach (var ((squarings, _, _, _), value) in eager.Zip(inputs))
             context.Print($"  x = {Py.Str(value)}: 2^{squarings} * x^{(1L << (int)squarings) - 1} = {Py.Str(HandDerivative(value, squarings))}");
 
+        RecordRuns(context, inputs, eager, scripted);
+    }
+
+    /// <summary>Both runs' numbers, by input, for the tests and the docs.</summary>
+    static void RecordRuns(LessonContext context, double[] inputs,
+        List<(long Squarings, int Nodes, double Y, double Gradient)> eager, List<(long Squarings, double Y, double Gradient)> scripted)
+    {
         context.Record("inputs", inputs);
         context.Record("eager squarings", eager.Select(e => e.Squarings).ToList());
         context.Record("eager graph nodes", eager.Select(e => (long)e.Nodes).ToList());

@@ -1,23 +1,57 @@
 using Lessons.Core.Catalog;
 using TorchSharp;
+using static Lessons.Core.Tutorials.Tutorial004.FourClass;
 using static TorchSharp.torch;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// A layer that includes its activation (MyLayer), three of them chained, and a softmax over the
-/// four outputs so that each row sums to 1.
-/// </summary>
+/// <summary>A layer that includes its activation (MyLayer), three of them chained, and a softmax over the four outputs.</summary>
 public sealed class FourClassMyLayer : Lesson
 {
     public override string Id => "four-class-my-layer";
     public override string Title => "讨论: a layer that includes its activation, and a softmax output";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "In[20]-In[21] 讨论", Position: 2, Numbered: false);
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-    public override double EstimateBytes(OptionValues options) =>
-        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+    public override void Run(LessonContext context)
+    {
+        // In[2]: the chapter's data; In[4]: alpha.
+        var (X, y, Y) = FourClassData.Build(context);
+        double alpha = context.Get(FourClassTraining.Alpha);
+
+        // Not in the text: In[21]'s net trained as In[19] trains its own, after manual_seed(0).
+        context.ManualSeed();
+        var net = new MyNet();
+        net.to(context.Device);
+        var optimizer = torch.optim.SGD(net.parameters(), alpha);   // lr=alpha
+        var Loss = new List<double>();
+        context.Observe(new StageRecord(context, net, X, y));
+        foreach (int i in context.Steps(context.Get(FourClassTraining.Iterations)))
+        {
+            var pred = net.call(X);
+            var L = loss(pred, Y);
+            optimizer.zero_grad();
+            L.backward();
+            Loss.Add(L.item());
+            optimizer.step();
+        }
+        context.plt.plot(Loss);
+        context.plt.xlabel("epoch", fontsize: 20);
+        context.plt.ylabel("loss", fontsize: 20);
+
+        var output = net.call(X);
+        var accuracy = (torch.argmax(output, dim: 1) == y).sum() / y.numel();
+        if (Loss.Count > 0) context.Print("Loss[0] =", Loss[0], "Loss[-1] =", Loss[^1]);
+        context.Print("accuracy:", accuracy);
+        if (Loss.Count > 0 && Loss[0] - Loss[^1] < 1e-3)
+            context.Print("the loss has barely moved: still on the initial plateau (try --set alpha=2 --set iterations=60000)");
+
+        // softmax(dim=1): every row of outputs sums to 1.
+        var rowSums = output.sum(1);
+        context.Print("output.sum(dim=1)[:3] =", rowSums[..3]);
+        context.Record("max |row sum - 1|", (rowSums - 1).abs().max());
+        context.Record("output[:3]", output[..3]);
+    }
 
     /// <summary>In[21]: three MyLayers and a softmax over the classes.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
@@ -43,28 +77,10 @@ public sealed class FourClassMyLayer : Lesson
         }
     }
 
-    public override void Run(LessonContext context)
-    {
-        var data = FourClassData.Build(context);
+    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-        // Not in the text: trained as every other stage is, after manual_seed(0).
-        context.ManualSeed();
-        var net = new MyNet();
-        net.to(context.Device);
-        context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
+    public override string DivergenceHint => FourClassTraining.DivergenceHint;
 
-        var output = net.call(data.X);
-        var accuracy = FourClassTraining.Accuracy(output, data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
-        context.Print("accuracy:", accuracy);
-        if (losses.Count > 0 && losses[0] - losses[^1] < 1e-3)
-            context.Print("the loss has barely moved: still on the initial plateau (try --set alpha=2 --set iterations=60000)");
-
-        // softmax(dim=1): every row of outputs sums to 1.
-        var rowSums = output.sum(1);
-        context.Print("output.sum(dim=1)[:3] =", rowSums[..3]);
-        context.Record("max |row sum - 1|", (rowSums - 1).abs().max());
-        context.Record("output[:3]", output[..3]);
-    }
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
 }
