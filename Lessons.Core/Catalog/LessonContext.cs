@@ -135,7 +135,7 @@ public sealed class LessonContext
     {
         PrintLines(values);
         for (int i = 0; i < values.Length; i++)
-            Keep(expressions[i], values[i]);
+            if (IsName(expressions[i])) Keep(expressions[i], values[i]);
         // print("is_leaf:\n", w.is_leaf, x.is_leaf, ...): a label before the values names them all.
         if (values.Length > 1 && values[0] is string label && expressions.Skip(1).All(IsName) && Label(label) is string name)
             Keep(name, values.Length == 2 ? values[1] : values[1..]);
@@ -143,7 +143,7 @@ public sealed class LessonContext
 
     void Keep(string name, object? value)
     {
-        if (IsName(name) && !recorded.Contains(name)) results[name] = ResultValue.Normalize(value);
+        if (!recorded.Contains(name)) results[name] = ResultValue.Normalize(value);
     }
 
     /// <summary>The name a printed label gives: <c>"is_leaf:\n"</c> → <c>is_leaf</c>, <c>"X[:3] ="</c> → <c>X[:3]</c>.</summary>

@@ -128,8 +128,15 @@ public static class LessonSources
                 else if (declaration == lessonType || IsPartial(declaration))
                 {
                     string typeName = declaration.Identifier.Text;
-                    foreach (var candidate in declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))))
+                    var used = declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))).ToList();
+                    foreach (var candidate in used)
                         Choose(declaration, candidate);
+                    // A record named only as a type (constructed, deconstructed) is shown whole.
+                    if (used.Count == 0 && declaration is RecordDeclarationSyntax)
+                    {
+                        foreach (var candidate in declaration.Members) Choose(declaration, candidate);
+                        chosen.TryAdd(declaration, []);
+                    }
                 }
                 else
                 {

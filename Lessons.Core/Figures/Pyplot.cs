@@ -27,6 +27,14 @@ public sealed class Pyplot(LessonContext context)
         context.Record(yName, ys);
     }
 
+    /// <summary><c>plt.scatter(x, y)</c>: the points' coordinates, each under its name.</summary>
+    public void scatter(object x, object y,
+        [CallerArgumentExpression(nameof(x))] string xName = "", [CallerArgumentExpression(nameof(y))] string yName = "")
+    {
+        context.Record(xName, x);
+        context.Record(yName, y);
+    }
+
     /// <summary><c>plt.scatter(x, y, c=c)</c>: the points' coordinates and colours, each under its name.</summary>
     public void scatter(object x, object y, object c,
         [CallerArgumentExpression(nameof(x))] string xName = "", [CallerArgumentExpression(nameof(y))] string yName = "",
