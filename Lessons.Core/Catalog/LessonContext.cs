@@ -122,6 +122,40 @@ public sealed class LessonContext
         [CallerArgumentExpression(nameof(e))] string en = "", [CallerArgumentExpression(nameof(f))] string fn = "") =>
         PrintNamed([a, b, c, d, e, f], [an, bn, cn, dn, en, fn]);
 
+    /// <summary>
+    /// Keeps values the lesson computes but the tutorial does not print, each under the expression
+    /// that names it (<c>Keep(dy2_dy1, dy1_dw1)</c>), as <see cref="Print(object?, Named, string)"/> keeps what it prints.
+    /// </summary>
+    public void Keep(object? a, Named _ = default, [CallerArgumentExpression(nameof(a))] string an = "") =>
+        KeepNamed([a], [an]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "") =>
+        KeepNamed([a, b], [an, bn]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, object? c, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "") =>
+        KeepNamed([a, b, c], [an, bn, cn]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, object? c, object? d, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "", [CallerArgumentExpression(nameof(d))] string dn = "") =>
+        KeepNamed([a, b, c, d], [an, bn, cn, dn]);
+
+    void KeepNamed(object?[] values, string[] expressions)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsName(expressions[i]))
+                throw new ArgumentException($"Keep names each value by its expression; '{expressions[i]}' is not a name (use Record)");
+            Record(expressions[i], values[i]);
+        }
+    }
+
     /// <summary>Python's <c>print(*values)</c> for any number of values: prints, keeps nothing.</summary>
     public void Print(params object?[] values) => PrintLines(values);
 
@@ -188,6 +222,12 @@ public sealed class LessonContext
     }
 
     /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
+    /// <summary>Records several named results at once (what a lesson adds beyond the tutorial, in one place).</summary>
+    public void Record(params (string Name, object? Value)[] named)
+    {
+        foreach (var (name, value) in named) Record(name, value);
+    }
+
     public void Record(string name, object? value)
     {
         recorded.Add(name);

@@ -21,9 +21,5 @@ public sealed class SimpleGrad : Lesson
         context.Print(x.grad);
         context.Print(w.grad);
         context.Print(b.grad);
-
-        context.Record("x.grad", x.grad);
-        context.Record("w.grad", w.grad);
-        context.Record("b.grad", b.grad);
     }
 }

@@ -16,6 +16,41 @@ public sealed class SimpleLinearModel : Lesson
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 6, "6.pytorch实现一个简单的神经网络", Position: 1);
     public override long? Seed => 2;
 
+    public override void Run(LessonContext context)
+    {
+        int epochs = context.Get(Epochs);
+
+        context.ManualSeed();
+        var xData = torch.tensor(new float[,] { { 1 }, { 2 }, { 3 } }, device: context.Device);
+        var yData = torch.tensor(new float[,] { { 2 }, { 4 }, { 6 } }, device: context.Device);
+
+        var model = new Model().to(context.Device); // drawn on the CPU generator, then moved
+        var weight = model.parameters().Single();
+        context.Record("initial weight", weight.item<float>());
+        var criterion = nn.MSELoss(nn.Reduction.Sum);
+        var optimizer = torch.optim.SGD(model.parameters(), context.Get(LearningRate));
+
+        var cost = new List<double>();
+        var weights = new List<double>();
+        foreach (int epoch in context.Steps(epochs))
+        {
+            var y_pred = model.call(xData);
+            var loss = criterion.call(y_pred, yData);
+            double lossValue = loss.item();
+            cost.Add(lossValue);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            weights.Add(weight.item<float>());
+            context.Print($"epoch {epoch}: cost {Py.Str(lossValue)}");
+        }
+
+        // list(model.parameters()), as the notebook displays it.
+        context.Print(Py.Repr(model.parameters().Select(p => new PyParameter(p)).ToList()));
+
+        context.Record(("cost", cost), ("weight by epoch", weights), ("weight", weight.item<float>()));
+    }
+
     static readonly LessonOption<double> LearningRate = new("lr", 0.01, "SGD learning rate", Check.Positive);
     static readonly LessonOption<int> Epochs = new("epochs", 20, "training epochs", Check.AtLeast(1));
 
@@ -38,44 +73,5 @@ public sealed class SimpleLinearModel : Lesson
         }
 
         public override Tensor forward(Tensor x) => linear.forward(x);
-    }
-
-    public override void Run(LessonContext context)
-    {
-        int epochs = context.Get(Epochs);
-
-        context.ManualSeed();
-        var xData = torch.tensor(new float[,] { { 1 }, { 2 }, { 3 } }, device: context.Device);
-        var yData = torch.tensor(new float[,] { { 2 }, { 4 }, { 6 } }, device: context.Device);
-
-        var model = new Model().to(context.Device); // drawn on the CPU generator, then moved
-        var weight = model.parameters().Single();
-        context.Record("initial weight", weight.item<float>());
-        var criterion = nn.MSELoss(nn.Reduction.Sum);
-        var optimizer = torch.optim.SGD(model.parameters(), context.Get(LearningRate));
-
-        var cost = new List<double>();
-        var weights = new List<double>();
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            using var step = torch.NewDisposeScope();
-            var yPred = model.forward(xData);
-            var loss = criterion.forward(yPred, yData);
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", epoch, "lower lr");
-            cost.Add(lossValue);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            weights.Add(weight.item<float>());
-            context.Print($"epoch {epoch}: cost {Py.Str(lossValue)}");
-        }
-
-        // list(model.parameters()), as the notebook displays it.
-        context.Print(Py.Repr(model.parameters().Select(p => new PyParameter(p)).ToList()));
-
-        context.Record("cost", cost);
-        context.Record("weight by epoch", weights);
-        context.Record("weight", weight.item<float>());
     }
 }

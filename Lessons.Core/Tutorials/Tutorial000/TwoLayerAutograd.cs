@@ -16,9 +16,6 @@ public sealed class TwoLayerAutograd : Lesson
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (torch)", Position: 2);
     public override bool RecordsGraphs => true;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
-
-    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
 
     public override void Run(LessonContext context)
     {
@@ -33,16 +30,13 @@ public sealed class TwoLayerAutograd : Lesson
         var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
 
         var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
+        foreach (int t in context.Steps(s.Steps))
         {
-            using var step = context.StepScope("training", t, s.Steps);
-            var yPred = x.mm(w1).clamp(min: 0).mm(w2);
-            var loss = (yPred - y).pow(2).sum();
-            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", yPred), ("loss", loss));
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            context.Print(t, lossValue);
-            losses.Add(lossValue);
+            var y_pred = x.mm(w1).clamp(min: 0).mm(w2);
+            var loss = (y_pred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", y_pred), ("loss", loss));
+            context.Print(t, loss.item());
+            losses.Add(loss.item());
 
             loss.backward();
 
@@ -56,8 +50,10 @@ public sealed class TwoLayerAutograd : Lesson
             }
         }
 
-        context.Record("y shape", new List<long>(y.shape));
-        context.Record("loss", losses);
-        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
+        context.Record(("y shape", new List<long>(y.shape)), ("loss", losses), ("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses)));
     }
+
+    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
+
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
 }

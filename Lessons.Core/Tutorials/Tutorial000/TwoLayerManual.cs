@@ -15,13 +15,6 @@ public sealed class TwoLayerManual : Lesson
     public override string Title => "numpy和pytorch实现梯度下降法: a two-layer net with hand-written gradients";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (numpy)", Position: 1);
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
-
-    // numpy's float64 throughout.
-    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float64);
-
-    /// <summary>One forward and hand-written backward pass: the loss and the weights' gradients.</summary>
-    public sealed record HandPass(Tensor Loss, Tensor GradW1, Tensor GradW2);
 
     public override void Run(LessonContext context)
     {
@@ -36,12 +29,10 @@ public sealed class TwoLayerManual : Lesson
         var w2 = numpy.RandnTensor(s.H, s.DOut).to(context.Device);
 
         var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
+        foreach (int t in context.Steps(s.Steps))
         {
-            using var step = context.StepScope("training", t, s.Steps);
             HandPass pass = ForwardBackward(x, y, w1, w2);
-            double loss = pass.Loss.item<double>();
-            context.EnsureFinite(loss, "loss", t, "lower lr");
+            double loss = pass.Loss.item();
             context.Print(t, loss);
             losses.Add(loss);
 
@@ -53,6 +44,14 @@ public sealed class TwoLayerManual : Lesson
         context.Record("loss", losses);
         context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
     }
+
+    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
+
+    // numpy's float64 throughout.
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float64);
+
+    /// <summary>One forward and hand-written backward pass: the loss and the weights' gradients.</summary>
+    public sealed record HandPass(Tensor Loss, Tensor GradW1, Tensor GradW2);
 
     /// <summary>The forward pass and the chain rule by hand, line for line as the tutorial writes them.</summary>
     public static HandPass ForwardBackward(Tensor x, Tensor y, Tensor w1, Tensor w2)

@@ -17,40 +17,6 @@ public sealed class WeightInit : Lesson
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 2, "2.设定初始值", Position: 1);
     public override long? Seed => 0;
 
-    static readonly LessonOption<int> Layers = new("layers", 10, "layers in the deep stack", Check.AtLeast(1));
-    static readonly LessonOption<int> Width = new("width", 500, "units per layer of the deep stack", Check.AtLeast(1));
-    static readonly LessonOption<int> Batch = new("batch", 1000, "inputs pushed through the deep stack", Check.AtLeast(2));
-    static readonly LessonOption<double> SmallScale = new("small_scale", 0.01, "scale of the small random initialisation (scale * randn)", Check.InRange(1e-12, 1));
-    static readonly LessonOption<int> Steps = new("steps", 1000, "training steps of the 2-4-1 net", Check.AtLeast(1));
-    static readonly LessonOption<double> LearningRate = new("lr", 0.5, "SGD learning rate of the 2-4-1 net", Check.Positive);
-
-    public override IReadOnlyList<LessonOption> Options => [Layers, Width, Batch, SmallScale, Steps, LearningRate];
-
-    /// <summary>
-    /// x (batch×width), then in each deep stack (freed after it) every layer's width×width weights
-    /// and their scaled copy, and two batch×width activations; per stack a printed line and a
-    /// recorded number per layer. The 2-4-1 net is a few KB whatever its steps.
-    /// </summary>
-    public override double EstimateBytes(OptionValues options)
-    {
-        double layers = options.Get(Layers), width = options.Get(Width), batch = options.Get(Batch);
-        const int stacks = 8; // tanh and relu, four initialisations each
-        return MemoryEstimate.Float32 * (batch * width + layers * (2 * width * width + 2 * batch * width))
-            + stacks * layers * (MemoryEstimate.RecordedNumber + 20);
-    }
-
-    /// <summary>
-    /// The initialisations: a name and the weight matrix (fan_in × fan_out) it draws, on the CPU
-    /// generator (the same draws on any device) and then moved to the device.
-    /// </summary>
-    static IReadOnlyList<(string Name, Func<int, int, Device, Tensor> Draw)> Initialisations(double smallScale) =>
-    [
-        ("zeros", (fanIn, fanOut, device) => torch.zeros(fanIn, fanOut, device: device)),
-        ("small random", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * smallScale).to(device)),
-        ("Xavier", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / (fanIn + fanOut))).to(device)),
-        ("He", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / fanIn)).to(device)),
-    ];
-
     public override void Run(LessonContext context)
     {
         int layers = context.Get(Layers);
@@ -63,7 +29,6 @@ public sealed class WeightInit : Lesson
             context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
             var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
             var initialisations = Initialisations(context.Get(SmallScale));
-            int stacksDone = 0;
             foreach (var (activationName, activation) in activations)
             {
                 foreach (var (initName, draw) in initialisations)
@@ -81,7 +46,6 @@ public sealed class WeightInit : Lesson
                     context.Record($"{label} std", stds);
                     if (stds[0] > 0) context.Record($"{label} std last/first", stds[^1] / stds[0]);
                     measured[label] = stds;
-                    context.ReportProgress("deep stacks", ++stacksDone, activations.Length * initialisations.Count);
                 }
             }
         }
@@ -116,13 +80,11 @@ public sealed class WeightInit : Lesson
             int steps = context.Get(Steps);
             string stage = $"training from {(zeros ? "zeros" : "random")}";
             double lossValue = double.NaN, spread = 0;
-            for (int t = 0; t < steps; t++)
+            foreach (int t in context.Steps(steps, stage))
             {
-                using var step = context.StepScope(stage, t, steps);
-                var prediction = output.forward(torch.sigmoid(hidden.forward(data)));
+                var prediction = output.call(torch.sigmoid(hidden.call(data)));
                 var loss = nn.functional.mse_loss(prediction, target);
-                lossValue = loss.item<float>();
-                context.EnsureFinite(lossValue, "loss", t, "lower lr");
+                lossValue = loss.item();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -135,10 +97,41 @@ public sealed class WeightInit : Lesson
                           $"largest weight {PyFloat.Scientific(moved, 2)}, final loss {PyFloat.Fixed(lossValue, 4)}");
             context.Print("  hidden units (weights, bias, outgoing weight):");
             foreach (string line in TensorText.Format(units).Split('\n')) context.Print("  " + line);
-            context.Record($"{name} init hidden units", units);
-            context.Record($"{name} init unit spread", spread);
-            context.Record($"{name} init largest weight", moved);
-            context.Record($"{name} init final loss", lossValue);
+            context.Record(($"{name} init hidden units", units), ($"{name} init unit spread", spread), ($"{name} init largest weight", moved), ($"{name} init final loss", lossValue));
         }
     }
+
+    static readonly LessonOption<int> Layers = new("layers", 10, "layers in the deep stack", Check.AtLeast(1));
+    static readonly LessonOption<int> Width = new("width", 500, "units per layer of the deep stack", Check.AtLeast(1));
+    static readonly LessonOption<int> Batch = new("batch", 1000, "inputs pushed through the deep stack", Check.AtLeast(2));
+    static readonly LessonOption<double> SmallScale = new("small_scale", 0.01, "scale of the small random initialisation (scale * randn)", Check.InRange(1e-12, 1));
+    static readonly LessonOption<int> Steps = new("steps", 1000, "training steps of the 2-4-1 net", Check.AtLeast(1));
+    static readonly LessonOption<double> LearningRate = new("lr", 0.5, "SGD learning rate of the 2-4-1 net", Check.Positive);
+
+    public override IReadOnlyList<LessonOption> Options => [Layers, Width, Batch, SmallScale, Steps, LearningRate];
+
+    /// <summary>
+    /// x (batch×width), then in each deep stack (freed after it) every layer's width×width weights
+    /// and their scaled copy, and two batch×width activations; per stack a printed line and a
+    /// recorded number per layer. The 2-4-1 net is a few KB whatever its steps.
+    /// </summary>
+    public override double EstimateBytes(OptionValues options)
+    {
+        double layers = options.Get(Layers), width = options.Get(Width), batch = options.Get(Batch);
+        const int stacks = 8; // tanh and relu, four initialisations each
+        return MemoryEstimate.Float32 * (batch * width + layers * (2 * width * width + 2 * batch * width))
+            + stacks * layers * (MemoryEstimate.RecordedNumber + 20);
+    }
+
+    /// <summary>
+    /// The initialisations: a name and the weight matrix (fan_in × fan_out) it draws, on the CPU
+    /// generator (the same draws on any device) and then moved to the device.
+    /// </summary>
+    static IReadOnlyList<(string Name, Func<int, int, Device, Tensor> Draw)> Initialisations(double smallScale) =>
+    [
+        ("zeros", (fanIn, fanOut, device) => torch.zeros(fanIn, fanOut, device: device)),
+        ("small random", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * smallScale).to(device)),
+        ("Xavier", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / (fanIn + fanOut))).to(device)),
+        ("He", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / fanIn)).to(device)),
+    ];
 }

@@ -13,14 +13,6 @@ public sealed class GradAccumulation : Lesson
     public override string Title => "梯度不自动清零: gradients accumulate unless zeroed";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "1. 梯度不自动清零", Position: 4);
 
-    static readonly LessonOption<int> Iterations = new("iterations", 4, "backward passes in each loop", Check.AtLeast(1));
-
-    public override IReadOnlyList<LessonOption> Options => [Iterations];
-
-    // Two loops, each printing w.grad and recording one number per iteration.
-    public override double EstimateBytes(OptionValues options) =>
-        2.0 * options.Get(Iterations) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
-
     public override void Run(LessonContext context)
     {
         // 1. 梯度不自动清零: without w.grad.zero_(), each backward adds to w.grad.
@@ -56,4 +48,12 @@ public sealed class GradAccumulation : Lesson
         }
         context.Record("w.grad with zero_", zeroed);
     }
+
+    static readonly LessonOption<int> Iterations = new("iterations", 4, "backward passes in each loop", Check.AtLeast(1));
+
+    public override IReadOnlyList<LessonOption> Options => [Iterations];
+
+    // Two loops, each printing w.grad and recording one number per iteration.
+    public override double EstimateBytes(OptionValues options) =>
+        2.0 * options.Get(Iterations) * (MemoryEstimate.PrintedLine + MemoryEstimate.RecordedNumber);
 }

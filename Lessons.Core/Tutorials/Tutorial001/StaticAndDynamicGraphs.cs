@@ -18,30 +18,6 @@ public sealed class StaticAndDynamicGraphs : Lesson
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 2, "2. 静态图和动态图");
     public override bool RecordsGraphs => true;
 
-    static readonly Func<double, string?> GrowsWhenSquared =
-        v => double.IsFinite(v) && (float)v > 1 ? null : "must be a finite number greater than 1, so that squaring grows it";
-
-    static readonly LessonOption<double> FirstX = new("x1", 1.5, "the first input", GrowsWhenSquared);
-    static readonly LessonOption<double> SecondX = new("x2", 3.0, "the second input", GrowsWhenSquared);
-    static readonly LessonOption<double> Limit = new("limit", 10.0, "square x until it reaches this", Check.Finite);
-
-    public override IReadOnlyList<LessonOption> Options => [FirstX, SecondX, Limit];
-
-    /// <summary>The same function as TorchScript: compiled once, its gradient taken inside the script.</summary>
-    public const string Script = """
-        def square_until(x: Tensor, limit: float) -> Tuple[Tensor, Tensor, Tensor]:
-            x_leaf = x.detach().requires_grad_(True)
-            y = x_leaf
-            squarings = 0
-            while bool(y < limit):
-                y = y * y
-                squarings += 1
-            grads = torch.autograd.grad([y], [x_leaf])
-            dy_dx = grads[0]
-            assert dy_dx is not None
-            return y.detach(), dy_dx, torch.tensor(squarings)
-        """;
-
     public override void Run(LessonContext context)
     {
         double[] inputs = [context.Get(FirstX), context.Get(SecondX)];
@@ -86,6 +62,30 @@ public sealed class StaticAndDynamicGraphs : Lesson
 
         RecordRuns(context, inputs, eager, scripted);
     }
+
+    static readonly Func<double, string?> GrowsWhenSquared =
+        v => double.IsFinite(v) && (float)v > 1 ? null : "must be a finite number greater than 1, so that squaring grows it";
+
+    static readonly LessonOption<double> FirstX = new("x1", 1.5, "the first input", GrowsWhenSquared);
+    static readonly LessonOption<double> SecondX = new("x2", 3.0, "the second input", GrowsWhenSquared);
+    static readonly LessonOption<double> Limit = new("limit", 10.0, "square x until it reaches this", Check.Finite);
+
+    public override IReadOnlyList<LessonOption> Options => [FirstX, SecondX, Limit];
+
+    /// <summary>The same function as TorchScript: compiled once, its gradient taken inside the script.</summary>
+    public const string Script = """
+        def square_until(x: Tensor, limit: float) -> Tuple[Tensor, Tensor, Tensor]:
+            x_leaf = x.detach().requires_grad_(True)
+            y = x_leaf
+            squarings = 0
+            while bool(y < limit):
+                y = y * y
+                squarings += 1
+            grads = torch.autograd.grad([y], [x_leaf])
+            dy_dx = grads[0]
+            assert dy_dx is not None
+            return y.detach(), dy_dx, torch.tensor(squarings)
+        """;
 
     /// <summary>Both runs' numbers, by input, for the tests and the docs.</summary>
     static void RecordRuns(LessonContext context, double[] inputs,

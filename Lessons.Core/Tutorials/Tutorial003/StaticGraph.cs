@@ -18,6 +18,48 @@ public sealed class StaticGraph : Lesson
     public override string Title => "TensorFlow:Static Graphs: define the graph once, run it many times";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 3, "TensorFlow:Static Graphs", Position: 1, Numbered: false);
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        TwoLayerSettings s = TwoLayerNet.Read(context);
+
+        // First we set up the computational graph, once.
+        var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
+
+        // The variables' initialiser runs first in the session (tf.random_normal, here torch's
+        // generator), then numpy draws the data with its own generator. All on the CPU (the same
+        // numbers on any device), then moved.
+        context.ManualSeed();
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
+        NumpyRandomState numpy = context.NumpySeed();
+        var xValue = numpy.RandnTensor(s.N, s.DIn);
+        var yValue = numpy.RandnTensor(s.N, s.DOut);
+        // The placeholders are float32: feeding rounds numpy's float64 values to float32.
+        var x = xValue.to_type(float32).to(context.Device);
+        var y = yValue.to_type(float32).to(context.Device);
+
+        var losses = new List<double>();
+        foreach (int t in context.Steps(s.Steps))
+        {
+            // Execute the same graph again, feeding x and y; it returns the loss and updates w1, w2.
+            var loss = graph.invoke<Tensor>("train_step", x, y, w1, w2, s.LearningRate);
+            float lossValue = (float)loss.item();
+            context.Print(NumpyScalar.Float32(lossValue));
+            losses.Add(lossValue);
+        }
+        context.Record(("loss", losses), ("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses)));
+
+        context.Print("");
+        context.Print("static graph: compiled once (torch.jit.compile), then run " + s.Steps + " times with the data fed in.");
+        context.Print("Because the whole graph is known before it runs, it can be optimised once: operations fused,");
+        context.Print("memory planned, work placed on several devices, and that cost is shared by every run.");
+        context.Print("A dynamic graph is recorded anew at each forward pass, so ordinary control flow may depend on");
+        context.Print("the data; a static graph needs such loops built into it (tf.while_loop, tf.scan).");
+        context.Print("A data-dependent loop: Newton's iteration for sqrt(v), run until it converges, then backward:");
+        DataDependentLoop(context);
+    }
+
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
     // float32 weights and placeholders, and the float64 arrays numpy drew x and y into.
@@ -45,50 +87,6 @@ public sealed class StaticGraph : Lesson
             w2.sub_(learning_rate * grad_w2)
             return loss.detach()
         """;
-
-    public override void Run(LessonContext context)
-    {
-        TwoLayerSettings s = TwoLayerNet.Read(context);
-
-        // First we set up the computational graph, once.
-        var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
-
-        // The variables' initialiser runs first in the session (tf.random_normal, here torch's
-        // generator), then numpy draws the data with its own generator. All on the CPU (the same
-        // numbers on any device), then moved.
-        context.ManualSeed();
-        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
-        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
-        NumpyRandomState numpy = context.NumpySeed();
-        var xValue = numpy.RandnTensor(s.N, s.DIn);
-        var yValue = numpy.RandnTensor(s.N, s.DOut);
-        // The placeholders are float32: feeding rounds numpy's float64 values to float32.
-        var x = xValue.to_type(float32).to(context.Device);
-        var y = yValue.to_type(float32).to(context.Device);
-
-        var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
-        {
-            using var step = context.StepScope("training", t, s.Steps);
-            // Execute the same graph again, feeding x and y; it returns the loss and updates w1, w2.
-            var loss = graph.invoke<Tensor>("train_step", x, y, w1, w2, s.LearningRate);
-            float lossValue = loss.item<float>();
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            context.Print(NumpyScalar.Float32(lossValue));
-            losses.Add(lossValue);
-        }
-        context.Record("loss", losses);
-        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
-
-        context.Print("");
-        context.Print("static graph: compiled once (torch.jit.compile), then run " + s.Steps + " times with the data fed in.");
-        context.Print("Because the whole graph is known before it runs, it can be optimised once: operations fused,");
-        context.Print("memory planned, work placed on several devices, and that cost is shared by every run.");
-        context.Print("A dynamic graph is recorded anew at each forward pass, so ordinary control flow may depend on");
-        context.Print("the data; a static graph needs such loops built into it (tf.while_loop, tf.scan).");
-        context.Print("A data-dependent loop: Newton's iteration for sqrt(v), run until it converges, then backward:");
-        DataDependentLoop(context);
-    }
 
     // The number of iterations, hence the graph, differs for each v; backward follows whatever ran.
     static void DataDependentLoop(LessonContext context)
