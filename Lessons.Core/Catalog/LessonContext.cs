@@ -171,7 +171,7 @@ public sealed class LessonContext
         for (int i = 0; i < values.Length; i++)
             if (IsName(expressions[i])) Keep(expressions[i], values[i]);
         // print("is_leaf:\n", w.is_leaf, x.is_leaf, ...): a label before the values names them all.
-        if (values.Length > 1 && values[0] is string label && expressions.Skip(1).All(IsName) && Label(label) is string name)
+        if (values.Length > 1 && values[0] is string label && !expressions.Skip(1).Any(IsText) && Label(label) is string name)
             Keep(name, values.Length == 2 ? values[1] : values[1..]);
     }
 
@@ -202,6 +202,9 @@ public sealed class LessonContext
             onLine?.Invoke(line);
         }
     }
+
+    /// <summary>Text written in the call: a literal or an interpolated string.</summary>
+    static bool IsText(string expression) => expression.Length > 0 && expression[0] is '"' or '$' or '@';
 
     /// <summary>An expression worth keeping a value under: not a literal (text, a number, null, true).</summary>
     static bool IsName(string expression)

@@ -73,6 +73,22 @@ public static class LessonSources
     /// <summary>The path of every embedded source file, from the repository root.</summary>
     public static IEnumerable<string> Files => trees.Value.Keys;
 
+    /// <summary>The lesson's <c>Run</c> as its source file declares it (syntax only).</summary>
+    public static MethodDeclarationSyntax RunOf(Lesson lesson) =>
+        LessonTypeOf(lesson).Members.OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == "Run");
+
+    /// <summary>The source file that declares the lesson's <c>Run</c>, from the repository root.</summary>
+    public static string FileOf(Lesson lesson) => LessonTypeOf(lesson).SyntaxTree.FilePath;
+
+    static TypeDeclarationSyntax LessonTypeOf(Lesson lesson)
+    {
+        Type type = lesson.GetType();
+        return TutorialTypes().Where(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)
+            .Select(t => t.Declaration).OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault(t => t.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.Text == "Run"))
+            ?? throw new InvalidOperationException($"no source with Run for {type.FullName}");
+    }
+
     /// <summary>A lesson's code, found by its class's name and namespace.</summary>
     public static LessonCode For(Lesson lesson)
     {

@@ -21,34 +21,8 @@ public sealed class WeightInit : Lesson
     {
         int layers = context.Get(Layers);
         int width = context.Get(Width);
-        var measured = new Dictionary<string, List<double>>();
-        using (torch.no_grad())
-        {
-            context.ManualSeed();
-            var x = torch.randn(context.Get(Batch), width).to(context.Device);
-            context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
-            var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
-            var initialisations = Initialisations(context.Get(SmallScale));
-            foreach (var (activationName, activation) in activations)
-            {
-                foreach (var (initName, draw) in initialisations)
-                {
-                    using var stack = torch.NewDisposeScope();
-                    var stds = new List<double>();
-                    var h = x;
-                    for (int layer = 0; layer < layers; layer++)
-                    {
-                        h = activation(h.mm(draw(width, width, context.Device)));
-                        stds.Add(h.std().item<float>());
-                    }
-                    string label = $"{activationName} {initName}";
-                    context.Print(label.PadRight(18) + string.Join(" ", stds.Select(s => PyFloat.Scientific(s, 2))));
-                    context.Record($"{label} std", stds);
-                    if (stds[0] > 0) context.Record($"{label} std last/first", stds[^1] / stds[0]);
-                    measured[label] = stds;
-                }
-            }
-        }
+        // The four initialisations through deep stacks of tanh and relu layers (what the text describes).
+        var measured = DeepStacks(context, layers, width);
         // The tutorial's four claims, with the numbers just measured.
         string First(string label) => PyFloat.Scientific(measured[label][0], 2);
         string Last(string label) => PyFloat.Scientific(measured[label][^1], 2);
@@ -99,6 +73,43 @@ public sealed class WeightInit : Lesson
             foreach (string line in TensorText.Format(units).Split('\n')) context.Print("  " + line);
             context.Record(($"{name} init hidden units", units), ($"{name} init unit spread", spread), ($"{name} init largest weight", moved), ($"{name} init final loss", lossValue));
         }
+    }
+
+    /// <summary>
+    /// The std of the activations, layer by layer, for each activation and initialisation, after a
+    /// seeded batch of inputs (outside the graph: nothing here trains); each printed and recorded.
+    /// </summary>
+    static Dictionary<string, List<double>> DeepStacks(LessonContext context, int layers, int width)
+    {
+        var measured = new Dictionary<string, List<double>>();
+        using (torch.no_grad())
+        {
+            context.ManualSeed();
+            var x = torch.randn(context.Get(Batch), width).to(context.Device);
+            context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
+            var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
+            var initialisations = Initialisations(context.Get(SmallScale));
+            foreach (var (activationName, activation) in activations)
+            {
+                foreach (var (initName, draw) in initialisations)
+                {
+                    using var stack = torch.NewDisposeScope();
+                    var stds = new List<double>();
+                    var h = x;
+                    for (int layer = 0; layer < layers; layer++)
+                    {
+                        h = activation(h.mm(draw(width, width, context.Device)));
+                        stds.Add(h.std().item<float>());
+                    }
+                    string label = $"{activationName} {initName}";
+                    context.Print(label.PadRight(18) + string.Join(" ", stds.Select(s => PyFloat.Scientific(s, 2))));
+                    context.Record($"{label} std", stds);
+                    if (stds[0] > 0) context.Record($"{label} std last/first", stds[^1] / stds[0]);
+                    measured[label] = stds;
+                }
+            }
+        }
+        return measured;
     }
 
     static readonly LessonOption<int> Layers = new("layers", 10, "layers in the deep stack", Check.AtLeast(1));
