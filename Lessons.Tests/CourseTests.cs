@@ -106,11 +106,17 @@ public sealed partial class CourseTests
         Assert.Single(Regex.Matches(optimizer, @"void Run\("));
     }
 
-    /// <summary>Every top-level type of the tutorials' namespaces, by its C# name, found by reflection (not from the sources).</summary>
+    /// <summary>
+    /// Every top-level type of the tutorials' namespaces, by its C# name, found by reflection (not
+    /// from the sources), but the framework's that live beside the lessons: what a training loop's
+    /// observer takes for the pictures, the figure sets, the names results are read by.
+    /// </summary>
     static HashSet<string> TutorialTypeNames() =>
         typeof(Lesson).Assembly.GetTypes()
             .Where(t => t.Namespace?.StartsWith("Lessons.Core.Tutorials", StringComparison.Ordinal) == true && t.DeclaringType is null
-                && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !t.Name.Contains('<'))
+                && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !t.Name.Contains('<')
+                && !typeof(IStepObserver).IsAssignableFrom(t) && !typeof(Lessons.Core.Figures.LessonFigures).IsAssignableFrom(t)
+                && !t.Name.EndsWith("Results", StringComparison.Ordinal))
             .Select(t => t.Name.Split('`')[0])
             .ToHashSet(StringComparer.Ordinal);
 

@@ -188,7 +188,7 @@ public sealed class LessonContext
         else if (trimmed.EndsWith(" =", StringComparison.Ordinal)) trimmed = trimmed[..^2];
         else return null;
         trimmed = trimmed.TrimEnd();
-        return trimmed.Length > 0 && char.IsLetter(trimmed[0]) && trimmed.All(c => char.IsLetterOrDigit(c) || c is '_' or ' ' or '.' or '[' or ']' or '(' or ')' or ':' or '-' or '|' or '+' or '#')
+        return trimmed.Length > 0 && char.IsLetter(trimmed[0]) && trimmed.All(c => char.IsLetterOrDigit(c) || c is '_' or ' ' or '.' or '[' or ']' or '(' or ')' or ':' or '-' or '|' or '+' or '#' or '=')
             ? trimmed : null;
     }
 

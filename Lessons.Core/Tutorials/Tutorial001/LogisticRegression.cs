@@ -43,7 +43,7 @@ public sealed class LogisticRegression : Lesson
         var optimizer = torch.optim.SGD(lr_net.parameters(), lr, momentum: context.Get(Momentum));
 
         // step 5/5 模型训练
-        var frames = new TrainingFrames(context, lr_net, x0, x1, train_x, train_y);
+        var frames = new LogisticRegressionFrames(context, lr_net, x0, x1, train_x, train_y);
         context.Observe(frames);
         foreach (int iteration in context.Steps(context.Get(Iterations)))
         {
@@ -83,7 +83,7 @@ public sealed class LogisticRegression : Lesson
     }
 
     /// <summary>The tutorial's LR module: features = Linear(2, 1), then a sigmoid.</summary>
-    sealed class LR : nn.Module<Tensor, Tensor>
+    internal sealed class LR : nn.Module<Tensor, Tensor>
     {
         public readonly Linear features = nn.Linear(2, 1);
         readonly Sigmoid sigmoid = nn.Sigmoid();
@@ -98,65 +98,14 @@ public sealed class LogisticRegression : Lesson
         }
     }
 
-    /// <summary>
-    /// What the tutorial's plots show, kept for the figures and the animation: the model's initial
-    /// weights (taken before the first step), the loss of every iteration, each drawn iteration's
-    /// boundary, loss and accuracy, and when training stopped; it prints where it stopped.
-    /// </summary>
-    sealed class TrainingFrames(LessonContext context, LR net, Tensor x0, Tensor x1, Tensor train_x, Tensor train_y) : IStepObserver
-    {
-        public readonly List<double> Loss = [];
-        readonly List<(long Iteration, double Loss, double W0, double W1, double B, double Accuracy)> logged = [];
-        long? stoppedAt;
-
-        public void Step(long step)
-        {
-            if (step != 0) return;
-            context.Record("initial w", net.features.weight![0]);
-            context.Record("initial b", net.features.bias![0]);
-        }
-
-        public void Draw(long iteration, double w0, double w1, double b, double accuracy)
-        {
-            logged.Add((iteration, Loss[^1], w0, w1, b, accuracy));
-            if (accuracy > context.Get(StopAccuracy)) stoppedAt = iteration;
-        }
-
-        public void End() { }
-
-        public void Conclude()
-        {
-            double stopAccuracy = context.Get(StopAccuracy);
-            if (stoppedAt is long stop)
-                context.Print($"accuracy {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% exceeds {Py.Repr(stopAccuracy)} at iteration {stop}: training stops");
-            else if (logged.Count > 0)
-                context.Print($"accuracy never exceeded {Py.Repr(stopAccuracy)} in {context.Get(Iterations)} iterations "
-                    + $"(last measured: {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% at iteration {logged[^1].Iteration}, "
-                    + $"best: {PyFloat.Fixed(logged.Max(l => l.Accuracy) * 100, 2)}%)");
-            context.Record("x0", Points(x0));
-            context.Record("x1", Points(x1));
-            context.Record("train_x shape", train_x.shape);
-            context.Record("train_y shape", train_y.shape);
-            context.Record("loss history", Loss);
-            context.Record("logged iterations", logged.Select(l => l.Iteration).ToList());
-            context.Record("logged loss", logged.Select(l => l.Loss).ToList());
-            context.Record("logged w0", logged.Select(l => l.W0).ToList());
-            context.Record("logged w1", logged.Select(l => l.W1).ToList());
-            context.Record("logged b", logged.Select(l => l.B).ToList());
-            context.Record("logged accuracy", logged.Select(l => l.Accuracy).ToList());
-            context.Record("stopped at iteration", stoppedAt);
-            context.Record("reached accuracy", stoppedAt is not null);
-        }
-    }
-
     static readonly LessonOption<int> SampleNums = new("sample_nums", 100, "points in each class", Check.AtLeast(1));
     static readonly LessonOption<double> MeanValue = new("mean_value", 1.7, "class 0 is centred on (mean_value, mean_value) + bias, class 1 on (-mean_value, -mean_value) + bias", Check.Finite);
     static readonly LessonOption<double> Bias = new("bias", 1.0, "shift added to both classes", Check.Finite);
     static readonly LessonOption<double> LearningRate = new("lr", 0.01, "SGD learning rate", Check.Positive);
     static readonly LessonOption<double> Momentum = new("momentum", 0.9, "SGD momentum", Check.InRange(0, 1));
-    static readonly LessonOption<int> Iterations = new("iterations", 1000, "iteration limit", Check.AtLeast(1));
+    internal static readonly LessonOption<int> Iterations = new("iterations", 1000, "iteration limit", Check.AtLeast(1));
     static readonly LessonOption<int> LogEvery = new("log_every", 20, "measure the accuracy and print every this many iterations", Check.AtLeast(1));
-    static readonly LessonOption<double> StopAccuracy = new("stop_accuracy", 0.99, "stop once the accuracy exceeds this", Check.InRange(0, 1));
+    internal static readonly LessonOption<double> StopAccuracy = new("stop_accuracy", 0.99, "stop once the accuracy exceeds this", Check.InRange(0, 1));
 
     public override IReadOnlyList<LessonOption> Options =>
         [SampleNums, MeanValue, Bias, LearningRate, Momentum, Iterations, LogEvery, StopAccuracy];
@@ -179,9 +128,60 @@ public sealed class LogisticRegression : Lesson
     }
 
     /// <summary>A (n, 2) tensor as a list of [x, y] points, for a scatter plot.</summary>
-    static List<List<double>> Points(Tensor xy)
+    internal static List<List<double>> Points(Tensor xy)
     {
         List<double> flat = Py.ToList(xy);
         return Enumerable.Range(0, flat.Count / 2).Select(i => new List<double> { flat[2 * i], flat[2 * i + 1] }).ToList();
+    }
+}
+
+/// <summary>
+/// What the tutorial's plots show, kept for the figures and the animation: the model's initial
+/// weights (taken before the first step), the loss of every iteration, each drawn iteration's
+/// boundary, loss and accuracy, and when training stopped; it prints where it stopped.
+/// </summary>
+sealed class LogisticRegressionFrames(LessonContext context, LogisticRegression.LR net, Tensor x0, Tensor x1, Tensor train_x, Tensor train_y) : IStepObserver
+{
+    public readonly List<double> Loss = [];
+    readonly List<(long Iteration, double Loss, double W0, double W1, double B, double Accuracy)> logged = [];
+    long? stoppedAt;
+
+    public void Step(long step)
+    {
+        if (step != 0) return;
+        context.Record("initial w", net.features.weight![0]);
+        context.Record("initial b", net.features.bias![0]);
+    }
+
+    public void Draw(long iteration, double w0, double w1, double b, double accuracy)
+    {
+        logged.Add((iteration, Loss[^1], w0, w1, b, accuracy));
+        if (accuracy > context.Get(LogisticRegression.StopAccuracy)) stoppedAt = iteration;
+    }
+
+    public void End() { }
+
+    public void Conclude()
+    {
+        double stopAccuracy = context.Get(LogisticRegression.StopAccuracy);
+        if (stoppedAt is long stop)
+            context.Print($"accuracy {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% exceeds {Py.Repr(stopAccuracy)} at iteration {stop}: training stops");
+        else if (logged.Count > 0)
+            context.Print($"accuracy never exceeded {Py.Repr(stopAccuracy)} in {context.Get(LogisticRegression.Iterations)} iterations "
+                + $"(last measured: {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% at iteration {logged[^1].Iteration}, "
+                + $"best: {PyFloat.Fixed(logged.Max(l => l.Accuracy) * 100, 2)}%)");
+        context.Record("x0", LogisticRegression.Points(x0));
+        context.Record("x1", LogisticRegression.Points(x1));
+        context.Record("train_x shape", train_x.shape);
+        context.Record("train_y shape", train_y.shape);
+        context.Record("loss history", Loss);
+        context.Record("logged iterations", logged.Select(l => l.Iteration).ToList());
+        context.Record("logged loss", logged.Select(l => l.Loss).ToList());
+        context.Record("logged w0", logged.Select(l => l.W0).ToList());
+        context.Record("logged w1", logged.Select(l => l.W1).ToList());
+        context.Record("logged b", logged.Select(l => l.B).ToList());
+        context.Record("logged accuracy", logged.Select(l => l.Accuracy).ToList());
+        context.Record("stopped at iteration", stoppedAt);
+        context.Record("reached accuracy", stoppedAt is not null);
     }
 }
