@@ -99,6 +99,11 @@ public sealed class CurveFitNet : Lesson
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => predict.forward(nn.functional.relu(hidden.forward(x)));
+        public override Tensor forward(Tensor x)
+        {
+            x = nn.functional.relu(hidden.call(x));
+            x = predict.call(x);
+            return x;
+        }
     }
 }

@@ -72,6 +72,10 @@ public sealed class SimpleLinearModel : Lesson
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => linear.forward(x);
+        public override Tensor forward(Tensor x)
+        {
+            var y_pred = linear.call(x);
+            return y_pred;
+        }
     }
 }
