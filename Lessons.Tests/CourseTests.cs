@@ -94,22 +94,29 @@ public sealed partial class CourseTests
     {
         string Code(string id) => LessonSources.For(LessonCatalog.Get(id)).Text;
         Assert.Contains("public sealed class MyReLU : torch.autograd.SingleTensorFunction<MyReLU>", Code("custom-relu-function"));
-        Assert.Contains("sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>", Code("logistic-regression"));
+        Assert.Contains("sealed class LR : nn.Module<Tensor, Tensor>", Code("logistic-regression"));
         string myLayer = Code("four-class-my-layer");
         Assert.Contains("public sealed class MyLayer : nn.Module<Tensor, Tensor>", myLayer);
         Assert.Contains("public static FourClassData Build(LessonContext context)", myLayer);
-        Assert.Contains("public static List<double> Train(", myLayer);
-        // A helper used through another lesson's class brings that member only, not that lesson's Run.
+        // The tutorial's definitions the Run uses through using static, and nothing of the framework.
+        Assert.Contains("public static Tensor loss(Tensor pred, Tensor target)", myLayer);
+        Assert.DoesNotContain("class StageRecord", myLayer);
         string optimizer = Code("four-class-optimizer");
-        Assert.Contains("public static Tensor Forward(Tensor X", optimizer);
+        Assert.Contains("public static Tensor forward(Tensor X", optimizer);
         Assert.Single(Regex.Matches(optimizer, @"void Run\("));
     }
 
-    /// <summary>Every top-level type of the tutorials' namespaces, by its C# name, found by reflection (not from the sources).</summary>
+    /// <summary>
+    /// Every top-level type of the tutorials' namespaces, by its C# name, found by reflection (not
+    /// from the sources), but the framework's that live beside the lessons: what a training loop's
+    /// observer takes for the pictures, the figure sets, the names results are read by.
+    /// </summary>
     static HashSet<string> TutorialTypeNames() =>
         typeof(Lesson).Assembly.GetTypes()
             .Where(t => t.Namespace?.StartsWith("Lessons.Core.Tutorials", StringComparison.Ordinal) == true && t.DeclaringType is null
-                && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !t.Name.Contains('<'))
+                && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !t.Name.Contains('<')
+                && !typeof(IStepObserver).IsAssignableFrom(t) && !typeof(Lessons.Core.Figures.LessonFigures).IsAssignableFrom(t)
+                && !t.Name.EndsWith("Results", StringComparison.Ordinal))
             .Select(t => t.Name.Split('`')[0])
             .ToHashSet(StringComparer.Ordinal);
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using Lessons.Cli;
 using Lessons.Core.Catalog;
+using Lessons.Core.Tutorials.Tutorial004;
 using TorchSharp;
 using static Lessons.Tests.LessonResults;
 
@@ -20,7 +21,7 @@ public sealed class FourClassTests
     static (double[,] X, double[,] Y, double[] Labels) Data(params string[] assignments)
     {
         LessonRun run = Run("four-class-data", assignments);
-        double[] first = Result(run, "X[:,0]"), second = Result(run, "X[:,1]"), oneHot = Result(run, "Y");
+        double[] first = Result(run, FourClassResults.FirstCoordinate), second = Result(run, FourClassResults.SecondCoordinate), oneHot = Result(run, "Y");
         var x = new double[first.Length, 2];
         var y = new double[first.Length, 4];
         for (int i = 0; i < first.Length; i++)
@@ -29,7 +30,7 @@ public sealed class FourClassTests
             x[i, 1] = second[i];
             for (int k = 0; k < 4; k++) y[i, k] = oneHot[i * 4 + k];
         }
-        return (x, y, Result(run, "y"));
+        return (x, y, Result(run, FourClassResults.Labels));
     }
 
     // ---- the data ---------------------------------------------------------------------------
@@ -118,8 +119,8 @@ public sealed class FourClassTests
         // 004 In[12]: "结果和之前是一样的". Plain SGD computes W - lr * grad, as In[7] does by hand.
         LessonRun manual = Run("four-class-raw", "iterations=600");
         LessonRun sgd = Run("four-class-optimizer", "iterations=600");
-        Assert.Equal(Result(manual, "loss"), Result(sgd, "loss"));
-        Assert.Equal(Result(manual, "final parameters"), Result(sgd, "final parameters"));
+        Assert.Equal(Result(manual, FourClassResults.Loss), Result(sgd, FourClassResults.Loss));
+        Assert.Equal(Result(manual, FourClassResults.FinalParameters), Result(sgd, FourClassResults.FinalParameters));
     }
 
     [Fact]
@@ -129,11 +130,11 @@ public sealed class FourClassTests
         // four-class-optimizer's loss.backward() with torch.optim.SGD.
         LessonRun byHand = CachedRuns.Get("four-class-backward-by-hand");
         LessonRun optimizer = CachedRuns.Get("four-class-optimizer");
-        double[] handLosses = Result(byHand, "loss"), optimizerLosses = Result(optimizer, "loss");
+        double[] handLosses = Result(byHand, FourClassResults.Loss), optimizerLosses = Result(optimizer, FourClassResults.Loss);
         Assert.Equal(10000, handLosses.Length);
         Assert.Equal(optimizerLosses.Select(BitConverter.DoubleToInt64Bits), handLosses.Select(BitConverter.DoubleToInt64Bits));
-        Assert.Equal(Result(optimizer, "final parameters").Select(BitConverter.DoubleToInt64Bits),
-            Result(byHand, "final parameters").Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(Result(optimizer, FourClassResults.FinalParameters).Select(BitConverter.DoubleToInt64Bits),
+            Result(byHand, FourClassResults.FinalParameters).Select(BitConverter.DoubleToInt64Bits));
         Assert.NotEqual(handLosses[0], handLosses[^1]);   // it trained
     }
 
@@ -143,7 +144,7 @@ public sealed class FourClassTests
         LessonRun framed = Run("four-class-raw", "iterations=600");
         LessonRun plain = LessonRunner.Run("four-class-raw", new LessonSettings { Assignments = ["iterations=600"], RecordFrames = false });
         Assert.Equal(framed.Transcript, plain.Transcript);
-        string[] frames = ["region snapshot iterations", "region snapshots"];
+        string[] frames = [FourClassResults.SnapshotIterations, FourClassResults.Snapshots];
         Assert.Equal([0.0, 250, 500], Result(framed, frames[0]));
         Assert.All(frames, name => Assert.False(plain.Results.ContainsKey(name)));
         Assert.Equal(framed.Results.Keys.Except(frames).Order(), plain.Results.Keys.Order());
@@ -157,8 +158,8 @@ public sealed class FourClassTests
         // Other data, learning rate and length: the agreement is not a property of one run.
         LessonRun byHand = Run("four-class-backward-by-hand", "iterations=700", "alpha=2", "n=50", "var=0.8");
         LessonRun optimizer = Run("four-class-optimizer", "iterations=700", "alpha=2", "n=50", "var=0.8");
-        Assert.Equal(Result(optimizer, "loss"), Result(byHand, "loss"));
-        Assert.Equal(Result(optimizer, "final parameters"), Result(byHand, "final parameters"));
+        Assert.Equal(Result(optimizer, FourClassResults.Loss), Result(byHand, FourClassResults.Loss));
+        Assert.Equal(Result(optimizer, FourClassResults.FinalParameters), Result(byHand, FourClassResults.FinalParameters));
         Assert.Contains("losses equal to backward() and optimizer.step()'s, bit for bit: 700 of 700", byHand.Transcript);
     }
 
@@ -177,9 +178,9 @@ public sealed class FourClassTests
         // The same draws in the same shapes and the same arithmetic: identical, loss for loss.
         LessonRun module = Run("four-class-module", $"iterations={Steps}");
         LessonRun weightedSum = Run("four-class-weighted-sum", $"iterations={Steps}");
-        Assert.Equal(Result(module, "initial parameters"), Result(weightedSum, "initial parameters"));
-        Assert.Equal(Result(module, "loss"), Result(weightedSum, "loss"));
-        Assert.Equal(Result(module, "final parameters"), Result(weightedSum, "final parameters"));
+        Assert.Equal(Result(module, FourClassResults.InitialParameters), Result(weightedSum, FourClassResults.InitialParameters));
+        Assert.Equal(Result(module, FourClassResults.Loss), Result(weightedSum, FourClassResults.Loss));
+        Assert.Equal(Result(module, FourClassResults.FinalParameters), Result(weightedSum, FourClassResults.FinalParameters));
     }
 
     [Fact]
@@ -212,7 +213,7 @@ public sealed class FourClassTests
         // MyLayer(2,3), (3,3), (3,4) draw and compute exactly what In[13]'s MyNet does.
         LessonRun module = Run("four-class-module", "iterations=200");
         LessonRun sequential = Run("four-class-sequential", "iterations=200", "topology=[2, 3, 3, 4]");
-        Assert.Equal(Result(module, "loss"), Result(sequential, "loss"));
+        Assert.Equal(Result(module, FourClassResults.Loss), Result(sequential, FourClassResults.Loss));
     }
 
     [Fact]
@@ -250,12 +251,12 @@ public sealed class FourClassTests
         Func<HandLayer[], double[]> inLessonOrder)
     {
         double[] initial = inLessonOrder(layers);
-        AssertClose(initial, Result(run, "initial parameters"), 1e-6);
+        AssertClose(initial, Result(run, FourClassResults.InitialParameters), 1e-6);
         double[] losses = HandNetwork.Train(x, y, layers, softmax, alpha: 0.5, Steps);
-        AssertClose(losses, Result(run, "loss"), 1e-5);
+        AssertClose(losses, Result(run, FourClassResults.Loss), 1e-5);
 
         double[] handUpdate = inLessonOrder(layers).Zip(initial, (after, before) => after - before).ToArray();
-        double[] lessonUpdate = Result(run, "final parameters").Zip(Result(run, "initial parameters"), (after, before) => after - before).ToArray();
+        double[] lessonUpdate = Result(run, FourClassResults.FinalParameters).Zip(Result(run, FourClassResults.InitialParameters), (after, before) => after - before).ToArray();
         double largest = handUpdate.Max(Math.Abs);
         Assert.True(largest > 0, "the parameters did not move");
         for (int i = 0; i < handUpdate.Length; i++)
@@ -292,7 +293,7 @@ public sealed class FourClassTests
     {
         var result = CliRun.Run("lesson", "four-class-raw", "--set", "alpha=10000", "--set", "iterations=50");
         string error = CliRun.AssertOneLineError(result, ExitCodes.Diverged, "lower alpha");
-        Assert.StartsWith("error: loss became", error);
+        Assert.StartsWith("error: L became", error);   // L = loss(pred, Y), read by L.item()
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Lessons.Core.Catalog;
 using Lessons.Core.Code;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TorchSharp;
 
 namespace Lessons.Tests;
@@ -73,6 +74,79 @@ public sealed class TutorialCodeTests
         Assert.Contains(".backward(", code, StringComparison.Ordinal);
         if (optimizer is not null) Assert.Contains(optimizer + "(", code, StringComparison.Ordinal);
         Assert.DoesNotContain("inference_mode", code, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The calls the tutorial's loop makes, in its order: with an optimizer zero_grad, backward,
+    /// step (logistic-regression's tutorial clears the gradients last); updating by hand, backward
+    /// and then the gradients read (<c>w.grad</c>).
+    /// </summary>
+    public static string[] LoopCalls(string id, string? optimizer) => optimizer is null ? ["backward", "grad"]
+        : id == "logistic-regression" ? ["backward", "step", "zero_grad"]
+        : ["zero_grad", "backward", "step"];
+
+    [Theory]
+    [MemberData(nameof(Trainers))]
+    public void The_tutorials_loop_stands_in_the_lessons_own_Run(string id, string tutorial, string? optimizer, string[] shortRun, int steps)
+    {
+        _ = (tutorial, shortRun, steps);
+        // Parsed from the lesson's source: the optimizer built in Run, then a for/foreach in Run
+        // itself whose body makes the tutorial's calls in the tutorial's order, not a helper's loop.
+        MethodDeclarationSyntax run = LessonSources.RunOf(LessonCatalog.Get(id));
+        Assert.Null(LessonShape.LoopInRun(run, optimizer, LoopCalls(id, optimizer)));
+    }
+
+    [Fact]
+    public void Every_training_lesson_holds_its_loop_in_Run()
+    {
+        // The count the course is measured by: every lesson whose tutorial trains (the issue's 14,
+        // and linear-regression-exercise, the 思考 one) holds the loop in its own Run.
+        var rows = Trainers.Select(row => ((string)row[0], (string?)row[2])).ToList();
+        var holding = rows.Where(r => LessonShape.LoopInRun(LessonSources.RunOf(LessonCatalog.Get(r.Item1)), r.Item2, LoopCalls(r.Item1, r.Item2)) is null).ToList();
+        Assert.Equal(15, rows.Count);
+        Assert.Equal(rows.Count, holding.Count);
+    }
+
+    [Fact]
+    public void The_loop_check_fails_for_a_loop_in_a_helper_or_out_of_order()
+    {
+        // The control: the same statements, once in Run, once in a helper Run calls, once reordered.
+        const string inRun = """
+            class Stage
+            {
+                public void Run(LessonContext context)
+                {
+                    var optimizer = torch.optim.SGD(net.parameters(), alpha);
+                    foreach (int i in context.Steps(10)) { var L = loss(net.call(X), Y); optimizer.zero_grad(); L.backward(); optimizer.step(); }
+                }
+            }
+            """;
+        const string inHelper = """
+            class Stage
+            {
+                public void Run(LessonContext context) => Train(context, torch.optim.SGD(net.parameters(), alpha));
+                static void Train(LessonContext context, Optimizer optimizer)
+                {
+                    foreach (int i in context.Steps(10)) { var L = loss(net.call(X), Y); optimizer.zero_grad(); L.backward(); optimizer.step(); }
+                }
+            }
+            """;
+        string[] calls = ["zero_grad", "backward", "step"];
+        Assert.Null(LessonShape.LoopInRun(LessonShape.RunIn(inRun), "torch.optim.SGD", calls));
+        Assert.NotNull(LessonShape.LoopInRun(LessonShape.RunIn(inHelper), "torch.optim.SGD", calls));
+        Assert.NotNull(LessonShape.LoopInRun(LessonShape.RunIn(inRun.Replace("optimizer.zero_grad(); L.backward();", "L.backward(); optimizer.zero_grad();")), "torch.optim.SGD", calls));
+        Assert.NotNull(LessonShape.LoopInRun(LessonShape.RunIn(inRun), "torch.optim.Adam", calls));
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainers))]
+    public void The_code_shown_has_the_loop_within_its_first_60_lines(string id, string tutorial, string? optimizer, string[] shortRun, int steps)
+    {
+        _ = (tutorial, optimizer, shortRun, steps);
+        // --code shows Run first: its loop's backward() is near the top, before any definition.
+        string[] lines = LessonSources.For(LessonCatalog.Get(id)).Text.Split('\n');
+        int backward = Array.FindIndex(lines, l => l.Contains(".backward(", StringComparison.Ordinal));
+        Assert.InRange(backward, 1, 59);
     }
 
     [Fact]

@@ -30,9 +30,14 @@ public abstract class Lesson
 
     /// <summary>
     /// The lesson's notes, in English, for <c>--explain</c> and the docs: the idea in a few
-    /// sentences, where it sits in the tutorial, and the porting notes that matter for it.
+    /// sentences, where it sits in the tutorial, and the porting notes that matter for it. They are
+    /// the Markdown file beside the lesson's source (<c>ComputationalGraph.md</c> beside
+    /// <c>ComputationalGraph.cs</c>), carried inside the program as the sources are.
     /// </summary>
-    public abstract string Notes { get; }
+    public virtual string Notes => LessonNotes.For(GetType());
+
+    /// <summary>What the one line of a diverging training says to change (see <see cref="LessonTensors.item"/>).</summary>
+    public virtual string DivergenceHint => "lower lr";
 
     /// <summary>
     /// The seed the tutorial sets before its first random draw, or 0 where the tutorial draws
@@ -60,4 +65,20 @@ public abstract class Lesson
     public virtual double EstimateBytes(OptionValues options) => 0;
 
     public abstract void Run(LessonContext context);
+}
+
+/// <summary>The lessons' notes: the Markdown files beside their sources, embedded in this assembly.</summary>
+public static class LessonNotes
+{
+    /// <summary>The notes of a lesson class, from <c>Lessons.Core/Tutorials/TutorialNNN/ClassName.md</c>.</summary>
+    public static string For(Type lesson)
+    {
+        const string root = "Lessons.Core.";
+        string ns = lesson.Namespace ?? "";
+        string name = "Lessons.Core/" + ns[root.Length..].Replace('.', '/') + "/" + lesson.Name + ".md";
+        using Stream stream = typeof(LessonNotes).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{lesson.Name} has no notes: {name} is not an embedded resource");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return reader.ReadToEnd().ReplaceLineEndings("\n").TrimEnd('\n');
+    }
 }

@@ -1,6 +1,7 @@
 using Lessons.Core.Numpy;
 using Lessons.Core.Autograd;
 using Lessons.Core.Python;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,9 @@ public sealed class LessonContext
     readonly IProgress<LessonProgress>? progress;
     readonly List<string> transcript = [];
     readonly SortedDictionary<string, object?> results = new(StringComparer.Ordinal);
+    readonly HashSet<string> recorded = new(StringComparer.Ordinal);
     readonly List<AutogradGraph> graphs = [];
+    readonly List<IStepObserver> observers = [];
     readonly CancellationToken interrupt;
     LessonProgress? lastStep;
 
@@ -37,6 +40,9 @@ public sealed class LessonContext
     }
 
     public Device Device { get; }
+
+    /// <summary>matplotlib's <c>plt</c>: what the lesson draws, kept for its figures (<see cref="Figures.Pyplot"/>).</summary>
+    public Figures.Pyplot plt => field ??= new Figures.Pyplot(this);
 
     /// <summary>
     /// Whether to record what only an animation draws, such as a net's decision regions every few
@@ -73,8 +79,120 @@ public sealed class LessonContext
         return new NumpyRandomState((uint)seed);
     }
 
-    /// <summary>Python's <c>print(*values)</c>; each printed line joins the transcript.</summary>
-    public void Print(params object?[] values)
+    /// <summary>
+    /// Python's <c>print(*values)</c>; each printed line joins the transcript. Each value that is not
+    /// a literal is also kept as a result under the expression that printed it (<c>Print(w.grad)</c>
+    /// keeps <c>w.grad</c>), so what parity, tests and figures read is what the lesson shows; a name
+    /// printed again keeps its latest value, and a name recorded with <see cref="Record"/> keeps that.
+    /// A label printed first (<c>Print("is_leaf:\n", w.is_leaf, x.is_leaf)</c>, <c>Print("X[:3] =", X[..3])</c>)
+    /// names the values after it too: one value as itself, several as a list.
+    /// Up to eight values name themselves; more go through <see cref="Print(object?[])"/>, which only prints.
+    /// </summary>
+    public void Print(object? a, Named _ = default, [CallerArgumentExpression(nameof(a))] string an = "") =>
+        PrintNamed([a], [an]);
+
+    /// <inheritdoc cref="Print(object?, Named, string)"/>
+    public void Print(object? a, object? b, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "") =>
+        PrintNamed([a, b], [an, bn]);
+
+    /// <inheritdoc cref="Print(object?, Named, string)"/>
+    public void Print(object? a, object? b, object? c, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "") =>
+        PrintNamed([a, b, c], [an, bn, cn]);
+
+    /// <inheritdoc cref="Print(object?, Named, string)"/>
+    public void Print(object? a, object? b, object? c, object? d, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "", [CallerArgumentExpression(nameof(d))] string dn = "") =>
+        PrintNamed([a, b, c, d], [an, bn, cn, dn]);
+
+    /// <inheritdoc cref="Print(object?, Named, string)"/>
+    public void Print(object? a, object? b, object? c, object? d, object? e, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "", [CallerArgumentExpression(nameof(d))] string dn = "",
+        [CallerArgumentExpression(nameof(e))] string en = "") =>
+        PrintNamed([a, b, c, d, e], [an, bn, cn, dn, en]);
+
+    /// <inheritdoc cref="Print(object?, Named, string)"/>
+    public void Print(object? a, object? b, object? c, object? d, object? e, object? f, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "", [CallerArgumentExpression(nameof(d))] string dn = "",
+        [CallerArgumentExpression(nameof(e))] string en = "", [CallerArgumentExpression(nameof(f))] string fn = "") =>
+        PrintNamed([a, b, c, d, e, f], [an, bn, cn, dn, en, fn]);
+
+    /// <summary>
+    /// Keeps values the lesson computes but the tutorial does not print, each under the expression
+    /// that names it (<c>Keep(dy2_dy1, dy1_dw1)</c>), as <see cref="Print(object?, Named, string)"/> keeps what it prints.
+    /// </summary>
+    public void Keep(object? a, Named _ = default, [CallerArgumentExpression(nameof(a))] string an = "") =>
+        KeepNamed([a], [an]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "") =>
+        KeepNamed([a, b], [an, bn]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, object? c, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "") =>
+        KeepNamed([a, b, c], [an, bn, cn]);
+
+    /// <inheritdoc cref="Keep(object?, Named, string)"/>
+    public void Keep(object? a, object? b, object? c, object? d, Named _ = default,
+        [CallerArgumentExpression(nameof(a))] string an = "", [CallerArgumentExpression(nameof(b))] string bn = "",
+        [CallerArgumentExpression(nameof(c))] string cn = "", [CallerArgumentExpression(nameof(d))] string dn = "") =>
+        KeepNamed([a, b, c, d], [an, bn, cn, dn]);
+
+    void KeepNamed(object?[] values, string[] expressions)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsName(expressions[i]))
+                throw new ArgumentException($"Keep names each value by its expression; '{expressions[i]}' is not a name (use Record)");
+            Record(expressions[i], values[i]);
+        }
+    }
+
+    /// <summary>Python's <c>print(*values)</c> for any number of values: prints, keeps nothing.</summary>
+    public void Print(params object?[] values) => PrintLines(values);
+
+    /// <summary>
+    /// Stands between a <see cref="Print(object?, Named, string)"/>'s values and the names the compiler
+    /// fills in, so that a string among the values is never taken for a name. Never passed by hand.
+    /// </summary>
+    public readonly struct Named;
+
+    void PrintNamed(object?[] values, string[] expressions)
+    {
+        PrintLines(values);
+        for (int i = 0; i < values.Length; i++)
+            if (IsName(expressions[i])) Keep(expressions[i], values[i]);
+        // print("is_leaf:\n", w.is_leaf, x.is_leaf, ...): a label before the values names them all.
+        if (values.Length > 1 && values[0] is string label && !expressions.Skip(1).Any(IsText) && Label(label) is string name)
+            Keep(name, values.Length == 2 ? values[1] : values[1..]);
+    }
+
+    void Keep(string name, object? value)
+    {
+        if (!recorded.Contains(name)) results[name] = ResultValue.Normalize(value);
+    }
+
+    /// <summary>The name a printed label gives: <c>"is_leaf:\n"</c> → <c>is_leaf</c>, <c>"X[:3] ="</c> → <c>X[:3]</c>.</summary>
+    static string? Label(string text)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.EndsWith(':')) trimmed = trimmed[..^1];
+        else if (trimmed.EndsWith(" =", StringComparison.Ordinal)) trimmed = trimmed[..^2];
+        else return null;
+        trimmed = trimmed.TrimEnd();
+        return trimmed.Length > 0 && char.IsLetter(trimmed[0]) && trimmed.All(c => char.IsLetterOrDigit(c) || c is '_' or ' ' or '.' or '[' or ']' or '(' or ')' or ':' or '-' or '|' or '+' or '#' or '=')
+            ? trimmed : null;
+    }
+
+    void PrintLines(object?[] values)
     {
         // Short loops print every step without a StepScope: they stop here.
         ThrowIfInterrupted();
@@ -85,8 +203,39 @@ public sealed class LessonContext
         }
     }
 
+    /// <summary>Text written in the call: a literal or an interpolated string.</summary>
+    static bool IsText(string expression) => expression.Length > 0 && expression[0] is '"' or '$' or '@';
+
+    /// <summary>An expression worth keeping a value under: not a literal (text, a number, null, true).</summary>
+    static bool IsName(string expression)
+    {
+        if (expression.Length == 0 || expression[0] is '"' or '$' or '@' or '\'' or '-' or '[' || char.IsDigit(expression[0])
+            || expression is "null" or "true" or "false")
+            return false;
+        // A variable, a member, an index or a call (w.grad, X[.., 0], net.model.forward(X)); not a
+        // computation (a + b, new ...), whose text says less than the lesson's names.
+        int depth = 0;
+        foreach (char c in expression)
+        {
+            if (c is '(' or '[') depth++;
+            else if (c is ')' or ']') depth--;
+            else if (depth == 0 && !(char.IsLetterOrDigit(c) || c is '_' or '.' or '!')) return false;
+        }
+        return true;
+    }
+
     /// <summary>Records a named result; tensors are copied out, so they may be disposed afterwards.</summary>
-    public void Record(string name, object? value) => results[name] = ResultValue.Normalize(value);
+    /// <summary>Records several named results at once (what a lesson adds beyond the tutorial, in one place).</summary>
+    public void Record(params (string Name, object? Value)[] named)
+    {
+        foreach (var (name, value) in named) Record(name, value);
+    }
+
+    public void Record(string name, object? value)
+    {
+        recorded.Add(name);
+        results[name] = ResultValue.Normalize(value);
+    }
 
     /// <summary>
     /// Records the autograd graph behind <paramref name="output"/> as it is now, read from
@@ -147,6 +296,60 @@ public sealed class LessonContext
         throw new LessonInterruptedException(lastStep is { } at
             ? $"interrupted at step {at.Done} of {at.Total} ({at.Stage})"
             : "interrupted before the lesson finished");
+    }
+
+    /// <summary>
+    /// <c>range(total)</c> for a training loop: each step runs in <see cref="StepScope"/> (its own
+    /// dispose scope, progress, the periodic collection, Ctrl-C) and is shown to the observers
+    /// (<see cref="Observe"/>), which take what an animation needs before the step trains; when the loop
+    /// ends they record it. <see cref="Step"/> is the step in progress, for <see cref="LessonTensors.item"/>.
+    /// </summary>
+    public IEnumerable<int> Steps(long total, string stage = "training")
+    {
+        var watching = observers.ToList();
+        observers.Clear();
+        try
+        {
+            for (int i = 0; i < total; i++)
+            {
+                using var scope = StepScope(stage, i, total);
+                Step = i;
+                foreach (var observer in watching) observer.Step(i);
+                yield return i;
+            }
+        }
+        finally
+        {
+            // The loop ended, at its last step or at a break (the enumerator is disposed either way).
+            Step = null;
+            foreach (var observer in watching) observer.End();
+        }
+    }
+
+    /// <summary>The step of <see cref="Steps"/> in progress, or null outside a training loop.</summary>
+    public long? Step { get; private set; }
+
+    /// <summary>Shows the steps of the next <see cref="Steps"/> loop to <paramref name="observer"/> (an animation's frames).</summary>
+    public void Observe(IStepObserver observer) => observers.Add(observer);
+
+    /// <summary>What the hint of a divergence says to change (the lesson's <see cref="Lesson.DivergenceHint"/>).</summary>
+    public string DivergenceHint { get; init; } = "lower lr";
+
+    static readonly AsyncLocal<LessonContext?> current = new();
+
+    /// <summary>The context of the lesson running on this flow, for <see cref="LessonTensors.item"/>; null outside a lesson.</summary>
+    public static LessonContext? Current => current.Value;
+
+    internal IDisposable Enter()
+    {
+        var outer = current.Value;
+        current.Value = this;
+        return new Exit(() => current.Value = outer);
+    }
+
+    sealed class Exit(Action exit) : IDisposable
+    {
+        public void Dispose() => exit();
     }
 
     /// <summary>Stops the lesson with a clear message when a loss is no longer finite.</summary>

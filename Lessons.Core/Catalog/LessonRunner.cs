@@ -70,8 +70,12 @@ public static class LessonRunner
             torch.set_num_threads(1);
             Device device = choice.Resolve();
             long? seed = settings.Seed ?? lesson.Seed;
-            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt, settings.RecordFrames);
+            var context = new LessonContext(device, seed, options, settings.OnLine, settings.Progress, settings.Interrupt, settings.RecordFrames)
+            {
+                DivergenceHint = lesson.DivergenceHint,
+            };
             using (torch.set_grad_enabled(settings.GradEnabled))
+            using (context.Enter())
             using (NewDisposeScope())
             {
                 try

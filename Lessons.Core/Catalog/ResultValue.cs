@@ -17,6 +17,9 @@ public static class ResultValue
         float f => (double)f,
         int i => (long)i,
         Tensor t => FromTensor(t),
+        nn.Module module => Python.ModuleText.Format(module),
+        // autograd.grad's one-element tuple, printed (tensor([6.]),), is kept as its tensor.
+        Python.PyTuple { Items.Length: 1 } tuple => Normalize(tuple.Items[0]),
         IEnumerable list => list.Cast<object?>().Select(Normalize).ToList(),
         _ => value.ToString(),
     };

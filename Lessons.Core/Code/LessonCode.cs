@@ -73,13 +73,31 @@ public static class LessonSources
     /// <summary>The path of every embedded source file, from the repository root.</summary>
     public static IEnumerable<string> Files => trees.Value.Keys;
 
+    /// <summary>The lesson's <c>Run</c> as its source file declares it (syntax only).</summary>
+    public static MethodDeclarationSyntax RunOf(Lesson lesson) =>
+        LessonTypeOf(lesson).Members.OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == "Run");
+
+    /// <summary>The source file that declares the lesson's <c>Run</c>, from the repository root.</summary>
+    public static string FileOf(Lesson lesson) => LessonTypeOf(lesson).SyntaxTree.FilePath;
+
+    static TypeDeclarationSyntax LessonTypeOf(Lesson lesson)
+    {
+        Type type = lesson.GetType();
+        return TutorialTypes().Where(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)
+            .Select(t => t.Declaration).OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault(t => t.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.Text == "Run"))
+            ?? throw new InvalidOperationException($"no source with Run for {type.FullName}");
+    }
+
     /// <summary>A lesson's code, found by its class's name and namespace.</summary>
     public static LessonCode For(Lesson lesson)
     {
         Type type = lesson.GetType();
         string folder = FolderOf(type);
         var types = TutorialTypes();
-        TypeDeclarationSyntax lessonType = types.FirstOrDefault(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)?.Declaration as TypeDeclarationSyntax
+        TypeDeclarationSyntax lessonType = types.Where(t => t.Declaration.Identifier.Text == type.Name && t.Namespace == type.Namespace)
+            .Select(t => t.Declaration).OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault(t => t.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.Text == "Run"))
             ?? throw new InvalidOperationException($"no source for {type.FullName} in {folder} (is it an embedded resource of Lessons.Core?)");
 
         // Grow the choice from Run until nothing new is named: members of the lesson class, and
@@ -109,16 +127,32 @@ public static class LessonSources
             foreach (var candidate in owner.Members.Where(m => !IsMetadata(owner, m) && NamesOf(m).Any(names.Contains)))
                 Choose(owner, candidate);
 
-            // Types named here that this code sees.
-            foreach (var found in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text) && t.IsVisibleFrom(member)).Select(t => t.Declaration))
+            // Members of the classes this file imports with using static (the tutorial's forward and loss), named here.
+            foreach (var imported in types.Where(t => t.Declaration is TypeDeclarationSyntax && t.IsStaticallyImportedBy(member)))
+            {
+                var declaration = (TypeDeclarationSyntax)imported.Declaration;
+                foreach (var candidate in declaration.Members.Where(m => NamesOf(m).Any(names.Contains)))
+                    Choose(declaration, candidate);
+            }
+
+            // Types named here that this code sees; the framework's (what only a picture or a test
+            // reads) are not the tutorial's code.
+            foreach (var found in types.Where(t => t.Declaration != owner && names.Contains(t.Declaration.Identifier.Text) && t.IsVisibleFrom(member) && !IsFramework(t.Declaration)).Select(t => t.Declaration))
             {
                 // An enum is shown whole; its members name nothing further.
                 if (found is not TypeDeclarationSyntax declaration) chosen.TryAdd(found, []);
                 else if (declaration == lessonType || IsPartial(declaration))
                 {
                     string typeName = declaration.Identifier.Text;
-                    foreach (var candidate in declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))))
+                    var used = declaration.Members.Where(m => !IsMetadata(declaration, m) && NamesOf(m).Any(n => qualified.Contains((typeName, n)))).ToList();
+                    foreach (var candidate in used)
                         Choose(declaration, candidate);
+                    // A record named only as a type (constructed, deconstructed) is shown whole.
+                    if (used.Count == 0 && declaration is RecordDeclarationSyntax)
+                    {
+                        foreach (var candidate in declaration.Members) Choose(declaration, candidate);
+                        chosen.TryAdd(declaration, []);
+                    }
                 }
                 else
                 {
@@ -136,9 +170,17 @@ public static class LessonSources
         return new LessonCode(lesson, Block(lessonType), shared);
     }
 
-    /// <summary>A static class or a lesson: shown member by member (only what is used), not whole.</summary>
+    /// <summary>
+    /// A type of a tutorial's folder that serves the framework, not the tutorial: what takes a
+    /// training's pictures (an <c>IStepObserver</c>), a figure set, the names results are read by.
+    /// </summary>
+    static bool IsFramework(BaseTypeDeclarationSyntax type) =>
+        type.BaseList?.Types.Any(b => b.Type.ToString() is "IStepObserver" || b.Type.ToString().EndsWith("Figures", StringComparison.Ordinal)) == true
+        || type.Identifier.Text.EndsWith("Results", StringComparison.Ordinal);
+
+    /// <summary>A static class, a record or a lesson: shown member by member (only what is used), not whole.</summary>
     static bool IsPartial(TypeDeclarationSyntax type) =>
-        type.Modifiers.Any(SyntaxKind.StaticKeyword)
+        type.Modifiers.Any(SyntaxKind.StaticKeyword) || type is RecordDeclarationSyntax
         || type.BaseList?.Types.Any(b => b.Type is IdentifierNameSyntax { Identifier.Text: "Lesson" }) == true;
 
     static bool IsMetadata(TypeDeclarationSyntax owner, MemberDeclarationSyntax member) =>
@@ -205,6 +247,10 @@ public static class LessonSources
     sealed record SourceType(BaseTypeDeclarationSyntax Declaration, string Path, string Namespace)
     {
         /// <summary>Whether code in <paramref name="member"/>'s file names this type by its simple name: same namespace, or a using of it.</summary>
+        public bool IsStaticallyImportedBy(SyntaxNode member) =>
+            member.SyntaxTree.GetCompilationUnitRoot().Usings.Any(u =>
+                u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.StaticKeyword) && u.Name?.ToString() == Namespace + "." + Declaration.Identifier.Text);
+
         public bool IsVisibleFrom(SyntaxNode member) =>
             NamespaceOf(member) == Namespace
             || member.SyntaxTree.GetCompilationUnitRoot().Usings.Any(u =>

@@ -6,7 +6,7 @@ namespace Lessons.Core.Figures;
 public static class FigureStyle
 {
     /// <summary>A loss curve as the tutorials draw it: epoch on x, loss on y.</summary>
-    public static void LossCurve(Plot plot, double[] losses, string title, bool logScale = false, string xLabel = "epoch")
+    public static void LossCurve(Plot plot, double[] losses, string title, bool logScale = false, string xLabel = "epoch", string yLabel = "loss")
     {
         double[] xs = Enumerable.Range(0, losses.Length).Select(i => (double)i).ToArray();
         double[] ys = logScale ? losses.Select(l => Math.Log10(Math.Max(l, 1e-300))).ToArray() : losses;
@@ -14,7 +14,7 @@ public static class FigureStyle
         line.LineWidth = 2;
         plot.Title(title);
         plot.XLabel(xLabel);
-        plot.YLabel(logScale ? "loss (log10)" : "loss");
+        plot.YLabel(logScale ? yLabel + " (log10)" : yLabel);
         if (logScale) LogTicks(plot);
     }
 

@@ -32,6 +32,7 @@ public static class Py
         int or long or short or byte => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         Tensor t => TensorText.Format(t),
         Size size => "torch.Size([" + string.Join(", ", size.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "])",
+        nn.Module module => ModuleText.Format(module),
         PyTuple tuple => tuple.Items.Length == 1
             ? "(" + Repr(tuple.Items[0]) + ",)"
             : "(" + string.Join(", ", tuple.Items.Select(Repr)) + ")",

@@ -14,22 +14,53 @@ public sealed class CurveFitNet : Lesson
     public override string Id => "curve-fit-net";
     public override string Title => "numpy和pytorch实现线性回归: a 1-10-1 net fits y = x² (pytorch)";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 5, "5.numpy和pytorch实现线性回归 (pytorch)", Position: 2);
-    public override string Notes => """
-        A small network learns a curve: 100 points x in [-1, 1], targets y = x^2 + 0.2*rand, and
-        Net = Linear(1, 10) -> ReLU -> Linear(10, 1), trained with SGD (lr 0.2) on the mean squared
-        error for 100 steps. Each step is the canonical loop: predict, loss, zero_grad, backward,
-        step. print(net) shows the modules PyTorch-style. Second program of section 5 of the
-        tutorial. Porting notes: the tutorial draws the points and the fit with matplotlib every 10
-        steps, captioned 'Loss=%.4f'; the lesson prints that caption (the loss of the prediction
-        drawn, computed before that step's update) and records the data, the predictions and the
-        losses so a figure can be drawn later. torch.manual_seed(1) and the order of draws (the
-        noise, then each Linear's weight and bias, as nn.Linear initialises them) are the
-        tutorial's, so on the CPU the numbers are PyTorch's. Every draw happens on the CPU
-        generator, and the data and the net are then moved to the lesson's device: a GPU's
-        generator gives other numbers, so a GPU run starts from the same data and weights
-        (its later digits may differ by the GPU's rounding).
-        """;
     public override long? Seed => 1;
+
+    public override void Run(LessonContext context)
+    {
+        int points = context.Get(Points);
+        int steps = context.Get(Steps);
+        int logEvery = context.Get(LogEvery);
+
+        // Drawn on the CPU generator (the tutorial's numbers on any device), then moved.
+        context.ManualSeed();
+        var x = torch.linspace(-1, 1, points).unsqueeze(1);
+        var y = x.pow(2) + torch.rand(x.size()) * 0.2;
+        context.plt.scatter(x, y);
+        x = x.to(context.Device);
+        y = y.to(context.Device);
+
+        var net = new Net(nFeature: 1, nHidden: context.Get(Hidden), nOutput: 1).to(context.Device);
+        context.Print(net);
+        var optimizer = torch.optim.SGD(net.parameters(), context.Get(LearningRate));
+        var loss_func = nn.MSELoss();
+
+        var losses = new List<double>();
+        var loggedSteps = new List<long>();
+        var loggedLosses = new List<double>();
+        var loggedPredictions = new List<object>();
+        foreach (int t in context.Steps(steps))
+        {
+            var prediction = net.call(x);
+            var loss = loss_func.call(prediction, y);
+            double lossValue = loss.item();
+            losses.Add(lossValue);
+
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            if (t % logEvery == 0)
+            {
+                // The tutorial's plot caption for this prediction.
+                context.Print("Loss=" + PyFloat.Fixed(lossValue, 4));
+                loggedSteps.Add(t);
+                loggedLosses.Add(lossValue);
+                loggedPredictions.Add(Py.ToList(prediction));
+            }
+        }
+
+        context.Record(("loss", losses), ("final loss", losses[^1]), ("logged steps", loggedSteps), ("logged loss", loggedLosses), ("logged predictions", loggedPredictions));
+    }
 
     static readonly LessonOption<int> Points = new("points", 100, "points in [-1, 1]", Check.AtLeast(2));
     static readonly LessonOption<int> Hidden = new("n_hidden", 10, "hidden units", Check.AtLeast(1));
@@ -68,59 +99,11 @@ public sealed class CurveFitNet : Lesson
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => predict.forward(nn.functional.relu(hidden.forward(x)));
-    }
-
-    public override void Run(LessonContext context)
-    {
-        int points = context.Get(Points);
-        int steps = context.Get(Steps);
-        int logEvery = context.Get(LogEvery);
-
-        // Drawn on the CPU generator (the tutorial's numbers on any device), then moved.
-        context.ManualSeed();
-        var x = torch.linspace(-1, 1, points).unsqueeze(1);
-        var y = x.pow(2) + torch.rand(x.size()) * 0.2;
-        x = x.to(context.Device);
-        y = y.to(context.Device);
-
-        var net = new Net(nFeature: 1, nHidden: context.Get(Hidden), nOutput: 1).to(context.Device);
-        context.Print(ModuleText.Format(net));
-        var optimizer = torch.optim.SGD(net.parameters(), context.Get(LearningRate));
-        var lossFunc = nn.MSELoss();
-
-        var losses = new List<double>();
-        var loggedSteps = new List<long>();
-        var loggedLosses = new List<double>();
-        var loggedPredictions = new List<object>();
-        for (int t = 0; t < steps; t++)
+        public override Tensor forward(Tensor x)
         {
-            using var step = context.StepScope("training", t, steps);
-            var prediction = net.forward(x);
-            var loss = lossFunc.forward(prediction, y);
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            losses.Add(lossValue);
-
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            if (t % logEvery == 0)
-            {
-                // The tutorial's plot caption for this prediction.
-                context.Print("Loss=" + PyFloat.Fixed(lossValue, 4));
-                loggedSteps.Add(t);
-                loggedLosses.Add(lossValue);
-                loggedPredictions.Add(Py.ToList(prediction));
-            }
+            x = nn.functional.relu(hidden.call(x));
+            x = predict.call(x);
+            return x;
         }
-
-        context.Record("x", Py.ToList(x));
-        context.Record("y", Py.ToList(y));
-        context.Record("loss", losses);
-        context.Record("final loss", losses[^1]);
-        context.Record("logged steps", loggedSteps);
-        context.Record("logged loss", loggedLosses);
-        context.Record("logged predictions", loggedPredictions);
     }
 }

@@ -13,25 +13,6 @@ public sealed class LinearRegressionManual : Lesson
     public override string Id => "linear-regression-manual";
     public override string Title => "numpy和pytorch实现线性回归: gradient descent by hand (numpy)";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 5, "5.numpy和pytorch实现线性回归 (numpy)", Position: 1);
-    public override string Notes => """
-        Fit y = w*x to x = [1, 2, 3], y = [2, 4, 6] starting from w = 0. The loss is the mean
-        squared error and its derivative, written by hand, is dw = -2 (y - w x) . x / n; each epoch
-        records the loss and steps w -= lr*dw. Here dw = -(2/3)(28 - 14w), so every epoch shrinks
-        the distance to 2 by the factor 1 - 28 lr/3 (1/15 at lr = 0.1), and after 10 epochs w
-        differs from 2 by about 1e-12. Section 5 of the tutorial (it also stands for section 4,
-        which points here). Porting note: the numpy arrays become float64 tensors with autograd
-        off; w stays a float64 scalar, as numpy's w is. The tutorial prints only w; the lesson
-        records each epoch's loss and w as well.
-        """;
-
-    static readonly LessonOption<int> Epochs = new("epochs", 10, "gradient-descent epochs", Check.AtLeast(1));
-    static readonly LessonOption<double> LearningRate = new("lr", 0.1, "learning rate", Check.Positive);
-
-    public override IReadOnlyList<LessonOption> Options => [Epochs, LearningRate];
-
-    // Three points: only the two recorded numbers of each epoch (cost, w) grow.
-    public override double EstimateBytes(OptionValues options) =>
-        2.0 * options.Get(Epochs) * MemoryEstimate.RecordedNumber;
 
     public override void Run(LessonContext context)
     {
@@ -45,12 +26,10 @@ public sealed class LinearRegressionManual : Lesson
         var cost = new List<double>();
         var trajectory = new List<double> { w };
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        foreach (int epoch in context.Steps(epochs))
         {
-            using var step = context.StepScope("training", epoch, epochs);
             var yhat = xData * w;
-            double loss = (yhat - yData).pow(2).mean().item<double>();
-            context.EnsureFinite(loss, "loss", epoch, "lower lr");
+            double loss = (yhat - yData).pow(2).mean().item();
             cost.Add(loss);
             // d/dw of mean((w x - y)^2) = -2 (y - w x) . x / n
             double dw = torch.dot((yData - yhat) * -2.0, xData).item<double>() / xData.shape[0];
@@ -58,9 +37,16 @@ public sealed class LinearRegressionManual : Lesson
             trajectory.Add(w);
         }
         context.Print(w);
-
-        context.Record("w", w);
         context.Record("cost", cost);
         context.Record("w by epoch", trajectory);
     }
+
+    static readonly LessonOption<int> Epochs = new("epochs", 10, "gradient-descent epochs", Check.AtLeast(1));
+    static readonly LessonOption<double> LearningRate = new("lr", 0.1, "learning rate", Check.Positive);
+
+    public override IReadOnlyList<LessonOption> Options => [Epochs, LearningRate];
+
+    // Three points: only the two recorded numbers of each epoch (cost, w) grow.
+    public override double EstimateBytes(OptionValues options) =>
+        2.0 * options.Get(Epochs) * MemoryEstimate.RecordedNumber;
 }

@@ -9,13 +9,6 @@ public sealed class SimpleGrad : Lesson
     public override string Id => "simple-grad";
     public override string Title => "求取梯度: gradients of y = w*x + b";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 3, "3.求取梯度", Position: 1);
-    public override string Notes => """
-        The smallest use of autograd: three one-element tensors that require grad, y = w*x + b,
-        and y.backward() leaves each partial derivative in .grad: dy/dx = w = 2, dy/dw = x = 1,
-        dy/db = 1. Section 3 of the tutorial. Porting note: the tutorial wraps tensors in
-        torch.autograd.Variable, which PyTorch 0.4 merged into Tensor; a tensor created with
-        requires_grad=True is the same thing today, and TorchSharp has no Variable.
-        """;
 
     public override void Run(LessonContext context)
     {
@@ -28,9 +21,5 @@ public sealed class SimpleGrad : Lesson
         context.Print(x.grad);
         context.Print(w.grad);
         context.Print(b.grad);
-
-        context.Record("x.grad", x.grad);
-        context.Record("w.grad", w.grad);
-        context.Record("b.grad", b.grad);
     }
 }

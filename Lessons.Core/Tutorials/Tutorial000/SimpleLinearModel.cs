@@ -14,21 +14,42 @@ public sealed class SimpleLinearModel : Lesson
     public override string Id => "simple-linear-model";
     public override string Title => "pytorch实现一个简单的神经网络: Linear(1, 1, bias=False) learns y = 2x";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 6, "6.pytorch实现一个简单的神经网络", Position: 1);
-    public override string Notes => """
-        The whole PyTorch training recipe on the smallest model: a Module holding one
-        Linear(1, 1, bias=False), a loss (the summed squared error), an optimizer (SGD, lr 0.01)
-        and 20 epochs of forward, loss, zero_grad, backward, step on x = [1, 2, 3], y = [2, 4, 6].
-        The loss is 14 (w - 2)^2 and its gradient 28 (w - 2), so each step multiplies the distance
-        to 2 by 1 - 0.28 = 0.72: the cost falls every epoch, and since nn.Linear(1, 1) starts w
-        uniformly in [-1, 1], w ends within 3 * 0.72^20 = 0.0042 of 2. Section 6 of the tutorial.
-        Porting notes: MSELoss(size_average=False) is today's reduction='sum'; loss.data[0]
-        (PyTorch 0.3) is loss.item(); Variable is a plain tensor; the torch.autogtad typo is gone.
-        torch.manual_seed(2) and the Linear's initial weight (kaiming_uniform, as nn.Linear draws
-        it) are the tutorial's; the model is built on the CPU, whose generator draws that weight,
-        and then moved to the lesson's device. The notebook displays list(model.parameters()) at
-        the end; the lesson prints it and the cost of each epoch.
-        """;
     public override long? Seed => 2;
+
+    public override void Run(LessonContext context)
+    {
+        int epochs = context.Get(Epochs);
+
+        context.ManualSeed();
+        var xData = torch.tensor(new float[,] { { 1 }, { 2 }, { 3 } }, device: context.Device);
+        var yData = torch.tensor(new float[,] { { 2 }, { 4 }, { 6 } }, device: context.Device);
+
+        var model = new Model().to(context.Device); // drawn on the CPU generator, then moved
+        var weight = model.parameters().Single();
+        context.Record("initial weight", weight.item<float>());
+        var criterion = nn.MSELoss(nn.Reduction.Sum);
+        var optimizer = torch.optim.SGD(model.parameters(), context.Get(LearningRate));
+
+        var cost = new List<double>();
+        var weights = new List<double>();
+        foreach (int epoch in context.Steps(epochs))
+        {
+            var y_pred = model.call(xData);
+            var loss = criterion.call(y_pred, yData);
+            double lossValue = loss.item();
+            cost.Add(lossValue);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            weights.Add(weight.item<float>());
+            context.Print($"epoch {epoch}: cost {Py.Str(lossValue)}");
+        }
+
+        // list(model.parameters()), as the notebook displays it.
+        context.Print(Py.Repr(model.parameters().Select(p => new PyParameter(p)).ToList()));
+
+        context.Record(("cost", cost), ("weight by epoch", weights), ("weight", weight.item<float>()));
+    }
 
     static readonly LessonOption<double> LearningRate = new("lr", 0.01, "SGD learning rate", Check.Positive);
     static readonly LessonOption<int> Epochs = new("epochs", 20, "training epochs", Check.AtLeast(1));
@@ -51,45 +72,10 @@ public sealed class SimpleLinearModel : Lesson
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => linear.forward(x);
-    }
-
-    public override void Run(LessonContext context)
-    {
-        int epochs = context.Get(Epochs);
-
-        context.ManualSeed();
-        var xData = torch.tensor(new float[,] { { 1 }, { 2 }, { 3 } }, device: context.Device);
-        var yData = torch.tensor(new float[,] { { 2 }, { 4 }, { 6 } }, device: context.Device);
-
-        var model = new Model().to(context.Device); // drawn on the CPU generator, then moved
-        var weight = model.parameters().Single();
-        context.Record("initial weight", weight.item<float>());
-        var criterion = nn.MSELoss(nn.Reduction.Sum);
-        var optimizer = torch.optim.SGD(model.parameters(), context.Get(LearningRate));
-
-        var cost = new List<double>();
-        var weights = new List<double>();
-        for (int epoch = 0; epoch < epochs; epoch++)
+        public override Tensor forward(Tensor x)
         {
-            using var step = torch.NewDisposeScope();
-            var yPred = model.forward(xData);
-            var loss = criterion.forward(yPred, yData);
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", epoch, "lower lr");
-            cost.Add(lossValue);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            weights.Add(weight.item<float>());
-            context.Print($"epoch {epoch}: cost {Py.Str(lossValue)}");
+            var y_pred = linear.call(x);
+            return y_pred;
         }
-
-        // list(model.parameters()), as the notebook displays it.
-        context.Print(Py.Repr(model.parameters().Select(p => new PyParameter(p)).ToList()));
-
-        context.Record("cost", cost);
-        context.Record("weight by epoch", weights);
-        context.Record("weight", weight.item<float>());
     }
 }

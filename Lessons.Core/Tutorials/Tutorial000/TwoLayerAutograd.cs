@@ -15,24 +15,7 @@ public sealed class TwoLayerAutograd : Lesson
     public override string Title => "numpy和pytorch实现梯度下降法: the two-layer net with autograd";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (torch)", Position: 2);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        The hand-written backward pass of two-layer-manual disappears: w1 and w2 are created with
-        requires_grad=True, the forward pass x.mm(w1).clamp(min=0).mm(w2) records a graph, and
-        loss.backward() leaves dloss/dw1 and dloss/dw2 in w1.grad and w2.grad. The update itself
-        must not be recorded, so it runs under torch.no_grad(), and the gradients are zeroed after
-        it because backward accumulates. Second program of section 1 of the tutorial, and the
-        first program of 003 (PyTorch:Tensors and autograd), which is the same code. Porting
-        notes: the tutorial's y = torch.randn(H, D_out) is a bug, since y must match y_pred's
-        shape (N, D_out) (003 has it right), so the lesson draws randn(N, D_out) and says so;
-        its learing_rate / learning_rate typo is gone; Python's in-place w1 -= ... is sub_ in C#
-        (C# -= would make a new tensor). Unseeded in the tutorial: the lesson seeds 0 and draws
-        x, y, w1, w2 in the tutorial's order, as float32, on the CPU generator (then moved to the
-        lesson's device, so a GPU run starts from the same numbers).
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
-
-    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
 
     public override void Run(LessonContext context)
     {
@@ -47,16 +30,13 @@ public sealed class TwoLayerAutograd : Lesson
         var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
 
         var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
+        foreach (int t in context.Steps(s.Steps))
         {
-            using var step = context.StepScope("training", t, s.Steps);
-            var yPred = x.mm(w1).clamp(min: 0).mm(w2);
-            var loss = (yPred - y).pow(2).sum();
-            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", yPred), ("loss", loss));
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            context.Print(t, lossValue);
-            losses.Add(lossValue);
+            var y_pred = x.mm(w1).clamp(min: 0).mm(w2);
+            var loss = (y_pred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("y_pred", y_pred), ("loss", loss));
+            context.Print(t, loss.item());
+            losses.Add(loss.item());
 
             loss.backward();
 
@@ -70,8 +50,10 @@ public sealed class TwoLayerAutograd : Lesson
             }
         }
 
-        context.Record("y shape", new List<long>(y.shape));
-        context.Record("loss", losses);
-        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
+        context.Record(("y shape", new List<long>(y.shape)), ("loss", losses), ("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses)));
     }
+
+    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
+
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
 }

@@ -14,29 +14,7 @@ public sealed class TwoLayerManual : Lesson
     public override string Id => "two-layer-manual";
     public override string Title => "numpy和pytorch实现梯度下降法: a two-layer net with hand-written gradients";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 1, "1.numpy和pytorch实现梯度下降法 (numpy)", Position: 1);
-    public override string Notes => """
-        A two-layer ReLU net (N=64 samples, D_in=1000 inputs, H=100 hidden units, D_out=10
-        outputs) learns random targets by gradient descent on the summed squared error, with the
-        backward pass written out by hand: grad_y_pred = 2(y_pred - y), grad_w2 = h_relu^T
-        grad_y_pred, grad_h = grad_y_pred w2^T zeroed where h < 0, grad_w1 = x^T grad_h. This is
-        the work autograd takes over in the next lessons. First program of section 1 of the
-        tutorial. Porting notes: numpy arrays become float64 tensors with autograd off, so the
-        arithmetic is numpy's. The draws are numpy's own: its legacy generator (MT19937 seeded as
-        np.random.seed(seed) seeds it, normals by its polar method) written in C#, in the
-        tutorial's order x, y, w1, w2. The tutorial draws without a seed; the lesson seeds 0
-        (--seed changes it, within numpy's 0 to 2**32 - 1), so np.random.seed(0) before the
-        tutorial's program in Python gives the same x, y, w1, w2 and the same losses up to the
-        last digits of the matrix products' summation order. The arrays are made on the CPU
-        and then moved to the lesson's device.
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
-
-    // numpy's float64 throughout.
-    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float64);
-
-    /// <summary>One forward and hand-written backward pass: the loss and the weights' gradients.</summary>
-    public sealed record HandPass(Tensor Loss, Tensor GradW1, Tensor GradW2);
 
     public override void Run(LessonContext context)
     {
@@ -51,12 +29,10 @@ public sealed class TwoLayerManual : Lesson
         var w2 = numpy.RandnTensor(s.H, s.DOut).to(context.Device);
 
         var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
+        foreach (int t in context.Steps(s.Steps))
         {
-            using var step = context.StepScope("training", t, s.Steps);
             HandPass pass = ForwardBackward(x, y, w1, w2);
-            double loss = pass.Loss.item<double>();
-            context.EnsureFinite(loss, "loss", t, "lower lr");
+            double loss = pass.Loss.item();
             context.Print(t, loss);
             losses.Add(loss);
 
@@ -68,6 +44,14 @@ public sealed class TwoLayerManual : Lesson
         context.Record("loss", losses);
         context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
     }
+
+    public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
+
+    // numpy's float64 throughout.
+    public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float64);
+
+    /// <summary>One forward and hand-written backward pass: the loss and the weights' gradients.</summary>
+    public sealed record HandPass(Tensor Loss, Tensor GradW1, Tensor GradW2);
 
     /// <summary>The forward pass and the chain rule by hand, line for line as the tutorial writes them.</summary>
     public static HandPass ForwardBackward(Tensor x, Tensor y, Tensor w1, Tensor w2)

@@ -15,29 +15,102 @@ public sealed class WeightInit : Lesson
     public override string Id => "weight-init";
     public override string Title => "设定初始值: zeros, small random, Xavier and He initialisation, measured";
     public override LessonSource Source => new("000_a37f91e8c941d689.txt", 2, "2.设定初始值", Position: 1);
-    public override string Notes => """
-        How weights start decides whether a deep net can learn. Section 2 of the tutorial states
-        four claims in prose, without code; the lesson measures them. A batch of unit-variance
-        inputs goes through 10 layers of 500 units (h = act(h W), no biases), and each layer's
-        activation standard deviation is printed for each initialisation and activation: zeros
-        give 0 everywhere and every unit computes the same thing; small random weights
-        (0.01 randn) make tanh's activations shrink by about 0.01 sqrt(500) per layer, collapsing
-        toward 0 in deep layers; Xavier (std sqrt(2/(fan_in+fan_out))) keeps tanh alive but halves
-        the variance at each ReLU layer, so ReLU activations fade; He (std sqrt(2/fan_in))
-        doubles it back and keeps ReLU's scale. Then a 2-4-1 sigmoid net learns y = |x1| from 64
-        points, once initialised with zeros and once with nn.Linear's random weights. From zeros
-        every hidden unit gets the same gradient, so the units stay identical: they learn, but
-        all the same thing, and four identical sigmoids cannot bend into |x1|; the random start
-        breaks the symmetry and fits it. Porting notes: the tutorial has no code or seed here, so
-        the lesson seeds 0 and draws everything on the CPU generator (then moves it to the
-        lesson's device, so a GPU run measures the same draws); the initialisations are written
-        as formulas (TorchSharp 0.107's nn.init.xavier_normal_ fills a uniform distribution
-        instead of a normal one); the sigmoid net is the lesson's, because tanh and ReLU are 0 at
-        0: from zeros their hidden layer outputs 0, so the outgoing weights get no gradient, and
-        with those still 0 the hidden weights and biases get none either. Only the output bias
-        moves (toward the mean target), and the hidden units would show nothing but zeros.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        int layers = context.Get(Layers);
+        int width = context.Get(Width);
+        // The four initialisations through deep stacks of tanh and relu layers (what the text describes).
+        var measured = DeepStacks(context, layers, width);
+        // The tutorial's four claims, with the numbers just measured.
+        string First(string label) => PyFloat.Scientific(measured[label][0], 2);
+        string Last(string label) => PyFloat.Scientific(measured[label][^1], 2);
+        context.Print($"zeros: every activation is 0 with tanh and relu (std {Last("tanh zeros")}, {Last("relu zeros")}): all units compute the same thing");
+        context.Print($"small random + tanh: std {First("tanh small random")} at layer 1, {Last("tanh small random")} at layer {layers}: deep layers collapse toward 0");
+        context.Print($"Xavier: tanh keeps std {Last("tanh Xavier")} at layer {layers}; relu fades from {First("relu Xavier")} to {Last("relu Xavier")}");
+        context.Print($"He + relu: std {First("relu He")} at layer 1, {Last("relu He")} at layer {layers}: relu keeps its scale");
+
+        context.Print("");
+        context.Print("a 2-4-1 sigmoid net learns y = |x1|, from zeros and from nn.Linear's random initialisation:");
+        var data = torch.randn(64, 2).to(context.Device);
+        var target = data[.., 0].abs().unsqueeze(1); // needs units that differ: one sigmoid is monotone
+        foreach (bool zeros in new[] { true, false })
+        {
+            // Built on the CPU, where nn.Linear draws its weights, then moved.
+            var hidden = nn.Linear(2, 4).to(context.Device);
+            var output = nn.Linear(4, 1).to(context.Device);
+            var parameters = hidden.parameters().Concat(output.parameters()).ToList();
+            if (zeros)
+            {
+                using var noGrad = torch.no_grad();
+                foreach (var p in parameters) nn.init.zeros_(p);
+            }
+            // Each hidden unit is a row of the hidden weights, its bias and its outgoing weight.
+            Tensor Units() => torch.cat([hidden.weight!, hidden.bias!.unsqueeze(1), output.weight!.t()], dim: 1).detach();
+            static double Spread(Tensor units) => (units - units[0]).abs().max().item<float>();
+
+            var optimizer = torch.optim.SGD(parameters, context.Get(LearningRate));
+            int steps = context.Get(Steps);
+            string stage = $"training from {(zeros ? "zeros" : "random")}";
+            double lossValue = double.NaN, spread = 0;
+            foreach (int t in context.Steps(steps, stage))
+            {
+                var prediction = output.call(torch.sigmoid(hidden.call(data)));
+                var loss = nn.functional.mse_loss(prediction, target);
+                lossValue = loss.item();
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                spread = Math.Max(spread, Spread(Units())); // through training, not only at the end
+            }
+            var units = Units();
+            double moved = units.abs().max().item<float>();
+            string name = zeros ? "zeros" : "random";
+            context.Print($"{name,-6} init: largest difference between hidden units during training {PyFloat.Scientific(spread, 2)}, " +
+                          $"largest weight {PyFloat.Scientific(moved, 2)}, final loss {PyFloat.Fixed(lossValue, 4)}");
+            context.Print("  hidden units (weights, bias, outgoing weight):");
+            foreach (string line in TensorText.Format(units).Split('\n')) context.Print("  " + line);
+            context.Record(($"{name} init hidden units", units), ($"{name} init unit spread", spread), ($"{name} init largest weight", moved), ($"{name} init final loss", lossValue));
+        }
+    }
+
+    /// <summary>
+    /// The std of the activations, layer by layer, for each activation and initialisation, after a
+    /// seeded batch of inputs (outside the graph: nothing here trains); each printed and recorded.
+    /// </summary>
+    static Dictionary<string, List<double>> DeepStacks(LessonContext context, int layers, int width)
+    {
+        var measured = new Dictionary<string, List<double>>();
+        using (torch.no_grad())
+        {
+            context.ManualSeed();
+            var x = torch.randn(context.Get(Batch), width).to(context.Device);
+            context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
+            var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
+            var initialisations = Initialisations(context.Get(SmallScale));
+            foreach (var (activationName, activation) in activations)
+            {
+                foreach (var (initName, draw) in initialisations)
+                {
+                    using var stack = torch.NewDisposeScope();
+                    var stds = new List<double>();
+                    var h = x;
+                    for (int layer = 0; layer < layers; layer++)
+                    {
+                        h = activation(h.mm(draw(width, width, context.Device)));
+                        stds.Add(h.std().item<float>());
+                    }
+                    string label = $"{activationName} {initName}";
+                    context.Print(label.PadRight(18) + string.Join(" ", stds.Select(s => PyFloat.Scientific(s, 2))));
+                    context.Record($"{label} std", stds);
+                    if (stds[0] > 0) context.Record($"{label} std last/first", stds[^1] / stds[0]);
+                    measured[label] = stds;
+                }
+            }
+        }
+        return measured;
+    }
 
     static readonly LessonOption<int> Layers = new("layers", 10, "layers in the deep stack", Check.AtLeast(1));
     static readonly LessonOption<int> Width = new("width", 500, "units per layer of the deep stack", Check.AtLeast(1));
@@ -72,95 +145,4 @@ public sealed class WeightInit : Lesson
         ("Xavier", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / (fanIn + fanOut))).to(device)),
         ("He", (fanIn, fanOut, device) => (torch.randn(fanIn, fanOut) * Math.Sqrt(2.0 / fanIn)).to(device)),
     ];
-
-    public override void Run(LessonContext context)
-    {
-        int layers = context.Get(Layers);
-        int width = context.Get(Width);
-        var measured = new Dictionary<string, List<double>>();
-        using (torch.no_grad())
-        {
-            context.ManualSeed();
-            var x = torch.randn(context.Get(Batch), width).to(context.Device);
-            context.Print($"activation std by layer, 1 to {layers}: {context.Get(Batch)} inputs through {layers} layers of {width} units");
-            var activations = new (string, Func<Tensor, Tensor>)[] { ("tanh", t => t.tanh()), ("relu", t => t.relu()) };
-            var initialisations = Initialisations(context.Get(SmallScale));
-            int stacksDone = 0;
-            foreach (var (activationName, activation) in activations)
-            {
-                foreach (var (initName, draw) in initialisations)
-                {
-                    using var stack = torch.NewDisposeScope();
-                    var stds = new List<double>();
-                    var h = x;
-                    for (int layer = 0; layer < layers; layer++)
-                    {
-                        h = activation(h.mm(draw(width, width, context.Device)));
-                        stds.Add(h.std().item<float>());
-                    }
-                    string label = $"{activationName} {initName}";
-                    context.Print(label.PadRight(18) + string.Join(" ", stds.Select(s => PyFloat.Scientific(s, 2))));
-                    context.Record($"{label} std", stds);
-                    if (stds[0] > 0) context.Record($"{label} std last/first", stds[^1] / stds[0]);
-                    measured[label] = stds;
-                    context.ReportProgress("deep stacks", ++stacksDone, activations.Length * initialisations.Count);
-                }
-            }
-        }
-        // The tutorial's four claims, with the numbers just measured.
-        string First(string label) => PyFloat.Scientific(measured[label][0], 2);
-        string Last(string label) => PyFloat.Scientific(measured[label][^1], 2);
-        context.Print($"zeros: every activation is 0 with tanh and relu (std {Last("tanh zeros")}, {Last("relu zeros")}): all units compute the same thing");
-        context.Print($"small random + tanh: std {First("tanh small random")} at layer 1, {Last("tanh small random")} at layer {layers}: deep layers collapse toward 0");
-        context.Print($"Xavier: tanh keeps std {Last("tanh Xavier")} at layer {layers}; relu fades from {First("relu Xavier")} to {Last("relu Xavier")}");
-        context.Print($"He + relu: std {First("relu He")} at layer 1, {Last("relu He")} at layer {layers}: relu keeps its scale");
-
-        context.Print("");
-        context.Print("a 2-4-1 sigmoid net learns y = |x1|, from zeros and from nn.Linear's random initialisation:");
-        var data = torch.randn(64, 2).to(context.Device);
-        var target = data[.., 0].abs().unsqueeze(1); // needs units that differ: one sigmoid is monotone
-        foreach (bool zeros in new[] { true, false })
-        {
-            // Built on the CPU, where nn.Linear draws its weights, then moved.
-            var hidden = nn.Linear(2, 4).to(context.Device);
-            var output = nn.Linear(4, 1).to(context.Device);
-            var parameters = hidden.parameters().Concat(output.parameters()).ToList();
-            if (zeros)
-            {
-                using var noGrad = torch.no_grad();
-                foreach (var p in parameters) nn.init.zeros_(p);
-            }
-            // Each hidden unit is a row of the hidden weights, its bias and its outgoing weight.
-            Tensor Units() => torch.cat([hidden.weight!, hidden.bias!.unsqueeze(1), output.weight!.t()], dim: 1).detach();
-            static double Spread(Tensor units) => (units - units[0]).abs().max().item<float>();
-
-            var optimizer = torch.optim.SGD(parameters, context.Get(LearningRate));
-            int steps = context.Get(Steps);
-            string stage = $"training from {(zeros ? "zeros" : "random")}";
-            double lossValue = double.NaN, spread = 0;
-            for (int t = 0; t < steps; t++)
-            {
-                using var step = context.StepScope(stage, t, steps);
-                var prediction = output.forward(torch.sigmoid(hidden.forward(data)));
-                var loss = nn.functional.mse_loss(prediction, target);
-                lossValue = loss.item<float>();
-                context.EnsureFinite(lossValue, "loss", t, "lower lr");
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                spread = Math.Max(spread, Spread(Units())); // through training, not only at the end
-            }
-            var units = Units();
-            double moved = units.abs().max().item<float>();
-            string name = zeros ? "zeros" : "random";
-            context.Print($"{name,-6} init: largest difference between hidden units during training {PyFloat.Scientific(spread, 2)}, " +
-                          $"largest weight {PyFloat.Scientific(moved, 2)}, final loss {PyFloat.Fixed(lossValue, 4)}");
-            context.Print("  hidden units (weights, bias, outgoing weight):");
-            foreach (string line in TensorText.Format(units).Split('\n')) context.Print("  " + line);
-            context.Record($"{name} init hidden units", units);
-            context.Record($"{name} init unit spread", spread);
-            context.Record($"{name} init largest weight", moved);
-            context.Record($"{name} init final loss", lossValue);
-        }
-    }
 }

@@ -17,47 +17,41 @@ public sealed class InplaceOps : Lesson
     public override string Id => "inplace-ops";
     public override string Title => "叶子节点不能in-place操作: in-place operations and leaves";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. 叶子节点不能in-place操作", Position: 6);
-    public override string Notes => """
-        An in-place operation changes a tensor's memory; an out-of-place one allocates new
-        memory. The tutorial shows it with Python's id(); here the storage address tells the
-        same story. Autograd forbids changing a leaf that requires grad in place, because
-        backward still needs its old value. Section 3 of the tutorial. Porting notes: C# a += b
-        on tensors is a = a + b, a new tensor, unlike Python's in-place +=; write a.add_(b) for
-        in-place. The error text is libtorch's, the same as PyTorch's.
-        """;
 
     public override void Run(LessonContext context)
     {
-        Device device = context.Device;
-        var a = torch.ones(1, device: device);
+        // 查看下地址: id(a) is the tensor's storage address here.
+        var a = torch.ones(1, device: context.Device);
         nint original = Address(a);
         context.Print(Hex(original), a);
 
-        // a = a + 1: a new tensor in new memory.
-        var sum = a + torch.ones(1, device: device);
+        // a = a + torch.ones((1, )): a new tensor in new memory.
+        var sum = a + torch.ones(1, device: context.Device);
         context.Print("a + ones:", Hex(Address(sum)), sum, "(new storage)");
+        context.Print("a + ones keeps storage:", Address(sum) == original);
 
-        // a.add_(1) (Python's `a += ...`): the same memory, changed in place.
-        a.add_(torch.ones(1, device: device));
+        // a += torch.ones((1, )) is in place in Python: a.add_(...), the same memory, changed.
+        a.add_(torch.ones(1, device: context.Device));
         context.Print("a.add_(ones):", Hex(Address(a)), a, "(same storage)");
+        context.Print("add_ keeps storage:", Address(a) == original);
+        context.Record("a after add_", a);
 
         // In C#, `a += b` is `a = a + b`: NOT in-place, unlike Python's `a += b`.
         var before = a;
-        a += torch.ones(1, device: device);
+        a += torch.ones(1, device: context.Device);
         context.Print("C# a += ones:", Hex(Address(a)), a, ReferenceEquals(a, before) ? "(same tensor)" : "(a new tensor: C# += is not in-place)");
+        context.Print("C# += keeps storage:", Address(a) == original);
 
-        context.Record("a + ones keeps storage", Address(sum) == original);
-        context.Record("add_ keeps storage", Address(before) == original);
-        context.Record("C# += keeps storage", Address(a) == original);
-        context.Record("a after add_", before);
-        context.Record("a after C# +=", a);
-
-        // A leaf that requires grad may not be changed in place.
-        var (w, _, _, _, y) = WxGraph.Build(device);
+        // 叶子节点不能in-place操作: a leaf that requires grad may not be changed in place.
+        var w = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
+        var x = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
+        var a2 = torch.add(w, x);
+        var b = torch.add(w, torch.tensor(1f));
+        var y = torch.mul(a2, b);
         string error = "";
         try
         {
-            w.add_(torch.tensor(1f));
+            w.add_(torch.tensor(1f));   // in-place操作,会报错
             y.backward();
         }
         catch (Exception e)
@@ -65,8 +59,7 @@ public sealed class InplaceOps : Lesson
             error = TorchErrors.Message(e);
         }
         context.Print("w.add_(1) on a leaf that requires grad raises:");
-        context.Print("RuntimeError: " + error);
-        context.Record("leaf in-place error", error);
+        context.Print("RuntimeError:", error);
     }
 
     static nint Address(Tensor t)

@@ -15,29 +15,98 @@ public sealed class LinearRegressionExercise : Lesson
     public override string Id => "linear-regression-exercise";
     public override string Title => "思考: a linear regression on y = 2·x + (5 + randn(20, 1)), trained until a stopping condition";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 4, "思考", Position: 1);
-    public override string Notes => """
-        The first of the exercises (思考) that close tutorial 001: change the stopping condition
-        of a linear regression and the slope in y = 2*x + (5 + torch.randn(20, 1)), and train
-        it. The tutorial gives only that formula; the rest is this port's design: x = 10 *
-        rand(20, 1) (points spread over [0, 10), so the slope is well determined), the model
-        y = w*x + b with w drawn from randn(1) and b = 0, both leaves that require grad, the
-        loss 0.5 * mean((y - y_pred)^2), and plain gradient descent written by hand: autograd
-        gives w.grad and b.grad, and w -= lr * w.grad, b -= lr * b.grad run under no_grad, then
-        the gradients are zeroed. Training stops at the first iteration whose loss is below
-        loss_threshold (before that iteration's update) or after `iterations` updates. The loss
-        is convex in (w, b), so gradient descent with a small enough step walks to the
-        least-squares line of the 20 points, whose loss is the lowest any line reaches: a
-        threshold above it stops early, on a line that is not yet the best; a threshold below it
-        is never reached, and the iteration limit ends the run. The defaults (threshold 0,
-        3000 iterations at lr 0.02) run to the limit, by which the line agrees with the
-        closed-form least-squares line to about five digits (the limit of float32 here). The
-        step must stay below 2 / (the largest eigenvalue of [[mean x^2, mean x], [mean x, 1]]),
-        about 0.079 for these points: larger, and w and b swing ever wider until the loss
-        overflows and the lesson stops with a divergence error.
-        Unseeded in the tutorial: the lesson seeds 0 before its first draw (--seed changes the
-        points). The docs page runs the exercise's variants (another threshold, another slope).
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        // The data, y = slope*x + (5 + torch.randn(20, 1)), then the initial w: drawn on the CPU
+        // generator (the same numbers on any device) and then moved to the device.
+        context.ManualSeed();
+        var x = torch.rand(context.Get(Points), 1) * 10;
+        var y = context.Get(Slope) * x + (5 + torch.randn(context.Get(Points), 1));
+        context.plt.scatter(x, y);
+        x = x.to(context.Device);
+        y = y.to(context.Device);
+        var w = torch.randn(1).to(context.Device).requires_grad_();
+        var b = torch.zeros(1, device: context.Device).requires_grad_();
+        double lr = context.Get(LearningRate);
+
+        var log = new TrainingLog(context);
+        foreach (int iteration in context.Steps(context.Get(Iterations) + 1))
+        {
+            var y_pred = torch.add(torch.mul(w, x), b);
+            var loss = (0.5 * (y - y_pred).pow(2)).mean();
+            // The stopping conditions: the loss threshold, or the iteration limit (no update after it).
+            if (log.Log(iteration, loss.item(), w, b)) break;
+
+            // Autograd computes the gradients; the descent step is written by hand, outside the graph.
+            loss.backward();
+            using (torch.no_grad())
+            {
+                w.sub_(lr * w.grad!);
+                b.sub_(lr * b.grad!);
+            }
+            w.grad!.zero_();
+            b.grad!.zero_();
+        }
+        log.Conclude(w, b);
+    }
+
+    /// <summary>
+    /// The run's log: every loss, a printed line and the line's numbers every log_every iterations
+    /// (and at the last), whether a stopping condition holds, and the results at the end.
+    /// </summary>
+    sealed class TrainingLog(LessonContext context)
+    {
+        readonly List<double> lossHistory = [];
+        readonly List<(long Iteration, double Loss, double W, double B)> logged = [];
+        long? stoppedAt;
+        double lossValue = double.NaN;
+
+        /// <summary>Logs iteration <paramref name="iteration"/>; true when training stops here.</summary>
+        public bool Log(long iteration, double loss, torch.Tensor w, torch.Tensor b)
+        {
+            lossValue = loss;
+            lossHistory.Add(loss);
+            int iterations = context.Get(Iterations);
+            double threshold = context.Get(LossThreshold);
+            bool last = iteration == iterations || loss < threshold;
+            if (iteration % context.Get(LogEvery) == 0 || last)
+            {
+                double wValue = Py.Item(w), bValue = Py.Item(b);
+                context.Print($"iteration {iteration}: loss={PyFloat.Fixed(loss, 6)} w={PyFloat.Fixed(wValue, 6)} b={PyFloat.Fixed(bValue, 6)}");
+                logged.Add((iteration, loss, wValue, bValue));
+            }
+            if (loss < threshold) stoppedAt = iteration;
+            return last;
+        }
+
+        public void Conclude(torch.Tensor w, torch.Tensor b)
+        {
+            int iterations = context.Get(Iterations);
+            double threshold = context.Get(LossThreshold);
+            double wFinal = Py.Item(w), bFinal = Py.Item(b);
+            if (stoppedAt is long stop)
+                context.Print($"stopped: the loss {PyFloat.Fixed(lossValue, 6)} fell below {Py.Repr(threshold)} at iteration {stop}");
+            else
+                context.Print($"stopped: the iteration limit, {iterations} updates (the loss never fell below {Py.Repr(threshold)})");
+            context.Print($"fitted line: y = {PyFloat.Fixed(wFinal, 4)}*x + {PyFloat.Fixed(bFinal, 4)}");
+
+            context.Record("w", wFinal);
+            context.Record("b", bFinal);
+            context.Record("final loss", lossValue);
+            context.Record("updates", stoppedAt ?? iterations);
+            context.Record("stopped at iteration", stoppedAt);
+            context.Record("reached threshold", stoppedAt is not null);
+            context.Record("loss history", lossHistory);
+            context.Record("logged iterations", logged.Select(l => l.Iteration).ToList());
+            context.Record("logged loss", logged.Select(l => l.Loss).ToList());
+            context.Record("logged w", logged.Select(l => l.W).ToList());
+            context.Record("logged b", logged.Select(l => l.B).ToList());
+        }
+    }
+
+    public override string DivergenceHint => "lower lr (below about 2 / (1 + mean x^2))";
 
     static readonly LessonOption<double> Slope = new("slope", 2.0, "the slope in y = slope*x + (5 + randn(20, 1))", Check.Finite);
     static readonly LessonOption<int> Points = new("points", 20, "points drawn (the tutorial's 20)", Check.AtLeast(2));
@@ -60,85 +129,5 @@ public sealed class LinearRegressionExercise : Lesson
             + 2 * points * MemoryEstimate.RecordedNumber
             + (iterations + 1) * MemoryEstimate.RecordedNumber
             + logged * (MemoryEstimate.PrintedLine + 4 * MemoryEstimate.RecordedNumber);
-    }
-
-    public override void Run(LessonContext context)
-    {
-        double slope = context.Get(Slope);
-        int points = context.Get(Points);
-        double lr = context.Get(LearningRate);
-        int iterations = context.Get(Iterations);
-        double lossThreshold = context.Get(LossThreshold);
-        int logEvery = context.Get(LogEvery);
-        Device device = context.Device;
-
-        // The data, y = slope*x + (5 + noise), then the initial w: drawn on the CPU generator
-        // (the same numbers on any device) and then moved to the device.
-        context.ManualSeed();
-        var x = torch.rand(points, 1) * 10;
-        var y = slope * x + (5 + torch.randn(points, 1));
-        var w = torch.randn(1).to(device).requires_grad_();
-        var b = torch.zeros(1, device: device).requires_grad_();
-        context.Record("x", Py.ToList(x));
-        context.Record("y", Py.ToList(y));
-        x = x.to(device);
-        y = y.to(device);
-
-        var lossHistory = new List<double>();
-        var logged = new List<(long Iteration, double Loss, double W, double B)>();
-        long? stoppedAt = null;
-        double lossValue = double.NaN;
-        for (int iteration = 0; iteration <= iterations; iteration++)
-        {
-            using var step = context.StepScope("training", iteration, iterations);
-            var yPred = torch.add(torch.mul(w, x), b);
-            var loss = (0.5 * (y - yPred).pow(2)).mean();
-            lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", iteration, "lower lr (below about 2 / (1 + mean x^2))");
-            lossHistory.Add(lossValue);
-
-            bool last = iteration == iterations || lossValue < lossThreshold;
-            if (iteration % logEvery == 0 || last)
-            {
-                double wValue = Py.Item(w), bValue = Py.Item(b);
-                context.Print($"iteration {iteration}: loss={PyFloat.Fixed(lossValue, 6)} w={PyFloat.Fixed(wValue, 6)} b={PyFloat.Fixed(bValue, 6)}");
-                logged.Add((iteration, lossValue, wValue, bValue));
-            }
-            if (lossValue < lossThreshold)
-            {
-                stoppedAt = iteration;
-                break;
-            }
-            if (iteration == iterations) break;
-
-            // Autograd computes the gradients; the descent step is written by hand, outside the graph.
-            loss.backward();
-            using (torch.no_grad())
-            {
-                w.sub_(lr * w.grad!);
-                b.sub_(lr * b.grad!);
-            }
-            w.grad!.zero_();
-            b.grad!.zero_();
-        }
-
-        double wFinal = Py.Item(w), bFinal = Py.Item(b);
-        if (stoppedAt is long stop)
-            context.Print($"stopped: the loss {PyFloat.Fixed(lossValue, 6)} fell below {Py.Repr(lossThreshold)} at iteration {stop}");
-        else
-            context.Print($"stopped: the iteration limit, {iterations} updates (the loss never fell below {Py.Repr(lossThreshold)})");
-        context.Print($"fitted line: y = {PyFloat.Fixed(wFinal, 4)}*x + {PyFloat.Fixed(bFinal, 4)}");
-
-        context.Record("w", wFinal);
-        context.Record("b", bFinal);
-        context.Record("final loss", lossValue);
-        context.Record("updates", stoppedAt ?? iterations);
-        context.Record("stopped at iteration", stoppedAt);
-        context.Record("reached threshold", stoppedAt is not null);
-        context.Record("loss history", lossHistory);
-        context.Record("logged iterations", logged.Select(l => l.Iteration).ToList());
-        context.Record("logged loss", logged.Select(l => l.Loss).ToList());
-        context.Record("logged w", logged.Select(l => l.W).ToList());
-        context.Record("logged b", logged.Select(l => l.B).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using Lessons.Core.Catalog;
+using TorchSharp;
 using Lessons.Core.Python;
 
 namespace Lessons.Core.Tutorials.Tutorial001;

@@ -15,41 +15,97 @@ public sealed class LogisticRegression : Lesson
     public override string Id => "logistic-regression";
     public override string Title => "4. 逻辑回归: logistic regression of two Gaussian clusters";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 4, "4. 逻辑回归");
-    public override string Notes => """
-        Logistic regression is a linear model whose output goes through a sigmoid, read as the
-        probability of class 1; thresholding it at 0.5 draws a straight boundary
-        w0*x + w1*y + b = 0. The tutorial draws 100 points around (1.7, 1.7) (class 0) and 100
-        around (-1.7, -1.7) (class 1), both shifted by bias 1, fits Linear(2, 1) + Sigmoid with
-        BCELoss and SGD (lr 0.01, momentum 0.9), and every 20 iterations shows the boundary, the
-        loss and the accuracy, stopping once the accuracy exceeds 0.99. Section 4 of tutorial
-        001, whose exercises (思考) ask what happens with mean_value 1 or 5, or another bias:
-        try --set mean_value=1, --set bias=-5, --set lr=..., --set iterations=... (the docs page
-        runs them and shows the answers below the transcript). Porting
-        notes: the tutorial plots instead of printing; the lesson prints each plot's title and
-        loss text (the same formats) and records what a plot needs: the two clusters, the
-        boundary (w0, w1, b) at each logged iteration, the loss at every iteration. As in the
-        original course code, the accuracy is measured every 20 iterations on that iteration's
-        predictions (before its step), while the weights shown are those after the step. The
-        clusters and the Linear's initial weights are drawn on the CPU generator, as the
-        tutorial's are, and then moved to the lesson's device.
-
-        思考, answered: logistic regression classifies two classes because its one output,
-        sigmoid(w·x + b), lies between 0 and 1 and is read as the probability of class 1 (and
-        one minus it as that of class 0); BCE loss fits exactly that reading. Thresholding at
-        0.5 is the same as asking on which side of the line w·x + b = 0 a point lies, so the
-        model separates two classes with a straight line; more classes need more outputs
-        (softmax), and classes that no line separates need a non-linear model.
-        """;
     public override long? Seed => 10;
+
+    public override void Run(LessonContext context)
+    {
+        context.ManualSeed();   // torch.manual_seed(10)
+        Device device = context.Device;
+
+        // step 1/5 生成数据: drawn on the CPU generator (the tutorial's numbers on any device), then moved.
+        int sample_nums = context.Get(SampleNums);
+        double mean_value = context.Get(MeanValue);
+        double bias = context.Get(Bias);
+        var n_data = torch.ones(sample_nums, 2);
+        var x0 = torch.normal(mean_value * n_data, torch.ones_like(n_data)) + bias;   // 类别0 数据 shape=(100, 2)
+        var y0 = torch.zeros(sample_nums);                                          // 类别0 标签 shape=(100, 1)
+        var x1 = torch.normal(-mean_value * n_data, torch.ones_like(n_data)) + bias;  // 类别1 数据 shape=(100, 2)
+        var y1 = torch.ones(sample_nums);                                           // 类别1 标签 shape=(100, 1)
+        var train_x = torch.cat([x0, x1], 0).to(device);
+        var train_y = torch.cat([y0, y1], 0).to(device);
+
+        // step 2/5 选择模型: its Linear draws its weight, then its bias, on the CPU.
+        var lr_net = new LR().to(device);   // 实例化逻辑回归模型
+        // step 3/5 选择损失函数
+        var loss_fn = nn.BCELoss();
+        // step 4/5 选择优化器
+        double lr = context.Get(LearningRate);   // 学习率
+        var optimizer = torch.optim.SGD(lr_net.parameters(), lr, momentum: context.Get(Momentum));
+
+        // step 5/5 模型训练
+        var frames = new LogisticRegressionFrames(context, lr_net, x0, x1, train_x, train_y);
+        context.Observe(frames);
+        foreach (int iteration in context.Steps(context.Get(Iterations)))
+        {
+            // 前向传播
+            var y_pred = lr_net.call(train_x);
+            // Weights blown up by too large a step make the prediction NaN, which BCELoss rejects.
+            context.EnsureFinite(y_pred.sum().item(), "the prediction", iteration, "lower lr");
+            // 计算 loss
+            var loss = loss_fn.call(y_pred.squeeze(), train_y);
+            // 反向传播
+            loss.backward();
+            // 更新参数
+            optimizer.step();
+            // 清空梯度
+            optimizer.zero_grad();
+            frames.Loss.Add(loss.item());
+
+            // 绘图: what the tutorial's plot shows, its title and its loss text, every log_every iterations.
+            if (iteration % context.Get(LogEvery) == 0)
+            {
+                var mask = y_pred.ge(0.5).@float().squeeze();   // 以0.5为阈值进行分类
+                var correct = (mask == train_y).sum();          // 计算正确预测的样本个数
+                double acc = correct.item() / train_y.size(0);  // 计算分类准确率
+                var weight = lr_net.features.weight![0];
+                double w0 = weight[0].item(), w1 = weight[1].item();
+                double plot_b = lr_net.features.bias![0].item();
+                context.Print($"Iteration: {iteration}");
+                context.Print($"w0:{PyFloat.Fixed(w0, 2)} w1:{PyFloat.Fixed(w1, 2)} b: {PyFloat.Fixed(plot_b, 2)} accuracy:{PyFloat.Fixed(acc * 100, 2)}%");
+                context.Print($"Loss={PyFloat.Fixed(loss.item(), 4)}");
+                frames.Draw(iteration, w0, w1, plot_b, acc);
+
+                if (acc > context.Get(StopAccuracy))
+                    break;
+            }
+        }
+        frames.Conclude();
+    }
+
+    /// <summary>The tutorial's LR module: features = Linear(2, 1), then a sigmoid.</summary>
+    internal sealed class LR : nn.Module<Tensor, Tensor>
+    {
+        public readonly Linear features = nn.Linear(2, 1);
+        readonly Sigmoid sigmoid = nn.Sigmoid();
+
+        public LR() : base("LR") => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            x = features.call(x);
+            x = sigmoid.call(x);
+            return x;
+        }
+    }
 
     static readonly LessonOption<int> SampleNums = new("sample_nums", 100, "points in each class", Check.AtLeast(1));
     static readonly LessonOption<double> MeanValue = new("mean_value", 1.7, "class 0 is centred on (mean_value, mean_value) + bias, class 1 on (-mean_value, -mean_value) + bias", Check.Finite);
     static readonly LessonOption<double> Bias = new("bias", 1.0, "shift added to both classes", Check.Finite);
     static readonly LessonOption<double> LearningRate = new("lr", 0.01, "SGD learning rate", Check.Positive);
     static readonly LessonOption<double> Momentum = new("momentum", 0.9, "SGD momentum", Check.InRange(0, 1));
-    static readonly LessonOption<int> Iterations = new("iterations", 1000, "iteration limit", Check.AtLeast(1));
+    internal static readonly LessonOption<int> Iterations = new("iterations", 1000, "iteration limit", Check.AtLeast(1));
     static readonly LessonOption<int> LogEvery = new("log_every", 20, "measure the accuracy and print every this many iterations", Check.AtLeast(1));
-    static readonly LessonOption<double> StopAccuracy = new("stop_accuracy", 0.99, "stop once the accuracy exceeds this", Check.InRange(0, 1));
+    internal static readonly LessonOption<double> StopAccuracy = new("stop_accuracy", 0.99, "stop once the accuracy exceeds this", Check.InRange(0, 1));
 
     public override IReadOnlyList<LessonOption> Options =>
         [SampleNums, MeanValue, Bias, LearningRate, Momentum, Iterations, LogEvery, StopAccuracy];
@@ -71,106 +127,54 @@ public sealed class LogisticRegression : Lesson
             + logged * (3 * MemoryEstimate.PrintedLine + 6 * MemoryEstimate.RecordedNumber);
     }
 
-    /// <summary>The tutorial's LR module: features = Linear(2, 1), then a sigmoid.</summary>
-    sealed class LogisticRegressionModel : nn.Module<Tensor, Tensor>
+    /// <summary>A (n, 2) tensor as a list of [x, y] points, for a scatter plot.</summary>
+    internal static List<List<double>> Points(Tensor xy)
     {
-        public readonly Linear features = nn.Linear(2, 1);
-        readonly Sigmoid sigmoid = nn.Sigmoid();
+        List<double> flat = Py.ToList(xy);
+        return Enumerable.Range(0, flat.Count / 2).Select(i => new List<double> { flat[2 * i], flat[2 * i + 1] }).ToList();
+    }
+}
 
-        public LogisticRegressionModel() : base("LR") => RegisterComponents();
+/// <summary>
+/// What the tutorial's plots show, kept for the figures and the animation: the model's initial
+/// weights (taken before the first step), the loss of every iteration, each drawn iteration's
+/// boundary, loss and accuracy, and when training stopped; it prints where it stopped.
+/// </summary>
+sealed class LogisticRegressionFrames(LessonContext context, LogisticRegression.LR net, Tensor x0, Tensor x1, Tensor train_x, Tensor train_y) : IStepObserver
+{
+    public readonly List<double> Loss = [];
+    readonly List<(long Iteration, double Loss, double W0, double W1, double B, double Accuracy)> logged = [];
+    long? stoppedAt;
 
-        public override Tensor forward(Tensor x) => sigmoid.forward(features.forward(x));
+    public void Step(long step)
+    {
+        if (step != 0) return;
+        context.Record("initial w", net.features.weight![0]);
+        context.Record("initial b", net.features.bias![0]);
     }
 
-    public override void Run(LessonContext context)
+    public void Draw(long iteration, double w0, double w1, double b, double accuracy)
     {
-        int sampleNums = context.Get(SampleNums);
-        double meanValue = context.Get(MeanValue);
-        double bias = context.Get(Bias);
-        double lr = context.Get(LearningRate);
-        double momentum = context.Get(Momentum);
-        int iterations = context.Get(Iterations);
-        int logEvery = context.Get(LogEvery);
-        double stopAccuracy = context.Get(StopAccuracy);
-        Device device = context.Device;
+        logged.Add((iteration, Loss[^1], w0, w1, b, accuracy));
+        if (accuracy > context.Get(LogisticRegression.StopAccuracy)) stoppedAt = iteration;
+    }
 
-        context.ManualSeed();
+    public void End() { }
 
-        // Step 1/5, the data: two clusters of normal points (std 1), shifted by bias, drawn on the
-        // CPU generator (the tutorial's numbers on any device) and then moved to the device.
-        var nData = torch.ones(sampleNums, 2);
-        var std = torch.ones_like(nData);
-        var x0 = torch.normal(meanValue * nData, std) + bias;   // class 0, shape (sample_nums, 2)
-        var y0 = torch.zeros(sampleNums);
-        var x1 = torch.normal(-meanValue * nData, std) + bias;  // class 1
-        var y1 = torch.ones(sampleNums);
-        var trainX = torch.cat([x0, x1], 0).to(device);
-        var trainY = torch.cat([y0, y1], 0).to(device);
-
-        // Steps 2-4: the model (its Linear draws its initial weight, then its bias, on the CPU;
-        // then it moves to the device), BCE, SGD.
-        var model = new LogisticRegressionModel().to(device);
-        context.Record("initial w", model.features.weight![0]);
-        context.Record("initial b", model.features.bias![0]);
-        var lossFn = nn.BCELoss();
-        using var optimizer = torch.optim.SGD(model.parameters(), lr, momentum: momentum);
-
-        var lossHistory = new List<double>();
-        var logged = new List<(long Iteration, double Loss, double W0, double W1, double B, double Accuracy)>();
-        long? stoppedAt = null;
-
-        // Step 5, training.
-        for (int iteration = 0; iteration < iterations; iteration++)
-        {
-            using var step = context.StepScope("training", iteration, iterations);
-            var yPred = model.forward(trainX);
-            // Weights blown up by too large a step make the prediction NaN, which BCELoss rejects.
-            context.EnsureFinite(Py.Item(yPred.sum()), "the prediction", iteration, "lower lr");
-            var loss = lossFn.forward(yPred.squeeze(), trainY);
-            loss.backward();
-            optimizer.step();
-            optimizer.zero_grad();
-
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", iteration, "lower lr");
-            lossHistory.Add(lossValue);
-
-            if (iteration % logEvery == 0)
-            {
-                var mask = yPred.ge(0.5).@float().squeeze();   // classify at threshold 0.5
-                long correct = mask.eq(trainY).sum().item<long>();
-                double accuracy = correct / (double)trainY.size(0);
-                var weight = model.features.weight![0];
-                double w0 = Py.Item(weight[0]), w1 = Py.Item(weight[1]);
-                double plotB = Py.Item(model.features.bias![0]);
-                context.EnsureFinite(w0 + w1 + plotB, "a weight", iteration, "lower lr");
-
-                // What the tutorial's plot shows: its title, then its loss text.
-                context.Print($"Iteration: {iteration}");
-                context.Print($"w0:{PyFloat.Fixed(w0, 2)} w1:{PyFloat.Fixed(w1, 2)} b: {PyFloat.Fixed(plotB, 2)} accuracy:{PyFloat.Fixed(accuracy * 100, 2)}%");
-                context.Print($"Loss={PyFloat.Fixed(lossValue, 4)}");
-                logged.Add((iteration, lossValue, w0, w1, plotB, accuracy));
-
-                if (accuracy > stopAccuracy)
-                {
-                    stoppedAt = iteration;
-                    break;
-                }
-            }
-        }
-
+    public void Conclude()
+    {
+        double stopAccuracy = context.Get(LogisticRegression.StopAccuracy);
         if (stoppedAt is long stop)
             context.Print($"accuracy {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% exceeds {Py.Repr(stopAccuracy)} at iteration {stop}: training stops");
         else if (logged.Count > 0)
-            context.Print($"accuracy never exceeded {Py.Repr(stopAccuracy)} in {iterations} iterations "
+            context.Print($"accuracy never exceeded {Py.Repr(stopAccuracy)} in {context.Get(LogisticRegression.Iterations)} iterations "
                 + $"(last measured: {PyFloat.Fixed(logged[^1].Accuracy * 100, 2)}% at iteration {logged[^1].Iteration}, "
                 + $"best: {PyFloat.Fixed(logged.Max(l => l.Accuracy) * 100, 2)}%)");
-
-        context.Record("x0", Points(x0));
-        context.Record("x1", Points(x1));
-        context.Record("train_x shape", trainX.shape);
-        context.Record("train_y shape", trainY.shape);
-        context.Record("loss history", lossHistory);
+        context.Record("x0", LogisticRegression.Points(x0));
+        context.Record("x1", LogisticRegression.Points(x1));
+        context.Record("train_x shape", train_x.shape);
+        context.Record("train_y shape", train_y.shape);
+        context.Record("loss history", Loss);
         context.Record("logged iterations", logged.Select(l => l.Iteration).ToList());
         context.Record("logged loss", logged.Select(l => l.Loss).ToList());
         context.Record("logged w0", logged.Select(l => l.W0).ToList());
@@ -179,12 +183,5 @@ public sealed class LogisticRegression : Lesson
         context.Record("logged accuracy", logged.Select(l => l.Accuracy).ToList());
         context.Record("stopped at iteration", stoppedAt);
         context.Record("reached accuracy", stoppedAt is not null);
-    }
-
-    /// <summary>A (n, 2) tensor as a list of [x, y] points, for a scatter plot.</summary>
-    static List<List<double>> Points(Tensor xy)
-    {
-        List<double> flat = Py.ToList(xy);
-        return Enumerable.Range(0, flat.Count / 2).Select(i => new List<double> { flat[2 * i], flat[2 * i + 1] }).ToList();
     }
 }

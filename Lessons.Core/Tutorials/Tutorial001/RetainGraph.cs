@@ -1,5 +1,6 @@
 using Lessons.Core.Autograd;
 using Lessons.Core.Catalog;
+using TorchSharp;
 using Lessons.Core.Torch;
 
 namespace Lessons.Core.Tutorials.Tutorial001;
@@ -14,49 +15,47 @@ public sealed class RetainGraph : Lesson
     public override string Title => "autograd 自动求导: backward twice with retain_graph";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "3. autograd 自动求导", Position: 1);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        backward() frees the values the graph saved for the backward pass, so a second backward
-        through the same graph fails; retain_graph=True on the first keeps them, and the second
-        backward then adds its gradient to the first (5 + 5). What backward frees is inside the
-        nodes (MulBackward0 saved a and b to compute its gradients), not the nodes and edges: the
-        graph recorded before and after backward is the same (--graph, --plots). Section 3 of
-        the tutorial, which sets torch.manual_seed(10) though nothing here is random. Porting
-        note: libtorch raises the same RuntimeError text as PyTorch; C# sees it as an exception.
-        """;
     public override long? Seed => 10;
 
     public override void Run(LessonContext context)
     {
-        context.ManualSeed(); // as the tutorial does; this example draws nothing at random
+        context.ManualSeed();   // torch.manual_seed(10), as the tutorial does; this example draws nothing at random
+        // 非叶子节点默认不保存梯度,除非显式指定
+        var w = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
+        var x = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
+        var a = torch.add(w, x);
+        var b = torch.add(w, torch.tensor(1f));   // the 1 as Python passes it, a tensor
+        var y = torch.mul(a, b);
+        // 如果不保存图,那么不能执行第二次
+        y.backward(retain_graph: true);
+        context.Print(w.grad);   // tensor([5.])
+        context.Record("w.grad after first backward", w.grad);
+        y.backward();   // allowed: the graph was kept; the gradient accumulates
+        context.Print("second backward with the graph retained, w.grad:", w.grad);
 
-        var kept = WxGraph.Build(context.Device);
-        kept.Y.backward(retain_graph: true);
-        context.Print(kept.W.grad);
-        context.Record("w.grad after first backward", kept.W.grad);
-        kept.Y.backward(); // allowed: the graph was kept; the gradient accumulates
-        context.Print("second backward with the graph retained, w.grad:", kept.W.grad);
-        context.Record("w.grad after two backwards", kept.W.grad);
-
-        // Without retain_graph the second backward fails, as in PyTorch.
-        var freed = WxGraph.Build(context.Device);
-        context.RecordGraph("y before backward()", freed.Y, freed.Named);
-        freed.Y.backward();
+        // Not in the tutorial: without retain_graph the second backward fails, as in PyTorch.
+        var w2 = torch.tensor(new[] { 1f }, requires_grad: true, device: context.Device);
+        var x2 = torch.tensor(new[] { 2f }, requires_grad: true, device: context.Device);
+        var a2 = torch.add(w2, x2);
+        var b2 = torch.add(w2, torch.tensor(1f));
+        var y2 = torch.mul(a2, b2);
+        (string, torch.Tensor)[] named = [("w", w2), ("x", x2), ("a", a2), ("b", b2), ("y", y2)];
+        context.RecordGraph("y before backward()", y2, named);
+        y2.backward();
         // backward freed the values the nodes saved for it (MulBackward0 kept a and b), not the
-        // nodes and edges: the graph reads the same, but cannot run again.
-        // Its edge gradients cannot be read now: libtorch would have to run what backward freed.
-        context.RecordGraph("y after backward(): same nodes, saved values freed", freed.Y, BackwardStart.AlreadyFreed, freed.Named);
-        string error;
+        // nodes and edges: the graph reads the same, but cannot run again, and its edge gradients
+        // cannot be read now (libtorch would have to run what backward freed).
+        context.RecordGraph("y after backward(): same nodes, saved values freed", y2, BackwardStart.AlreadyFreed, named);
+        string error = "";
         try
         {
-            freed.Y.backward();
-            error = "";
+            y2.backward();
         }
         catch (Exception e)
         {
             error = TorchErrors.Message(e);
         }
         context.Print("without retain_graph, the second backward raises:");
-        context.Print("RuntimeError: " + error);
-        context.Record("second backward error", error);
+        context.Print("RuntimeError:", error);
     }
 }

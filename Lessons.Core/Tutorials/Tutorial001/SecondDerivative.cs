@@ -15,36 +15,21 @@ public sealed class SecondDerivative : Lesson
     public override string Title => "autograd 自动求导: torch.autograd.grad and a second derivative";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 3, "只有创建了导数的计算图,才能进行二阶求导", Position: 3);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        torch.autograd.grad returns gradients instead of storing them in .grad. With
-        create_graph=True the derivative is itself recorded as a graph (note its grad_fn), so it
-        can be differentiated again: y = x^2 gives 2x = 6 at x = 3, and then 2. That graph is
-        pow's backward formula recorded as it ran, grad * (2 * x.pow(1)): MulBackward0 of the
-        incoming gradient (None) and MulBackward1, over PowBackward0 and x (--graph, --plots).
-        Section 3 of the
-        tutorial, under its comment 只有创建了导数的计算图,才能进行二阶求导 (only a derivative that has its own graph
-        can be differentiated a second time). Porting note: TorchSharp's torch.autograd.grad takes
-        lists of outputs and inputs and returns a list; the lesson prints it as the Python tuple
-        it is.
-        """;
 
     public override void Run(LessonContext context)
     {
         var x = torch.tensor(new[] { 3f }, requires_grad: true, device: context.Device);
-        var y = torch.pow(x, 2);
+        var y = torch.pow(x, 2);   // y = x**2
         context.RecordGraph("y", y, ("x", x), ("y", y));
 
-        // Only a derivative computed with its own graph can be differentiated again.
-        var grad1 = torch.autograd.grad([y], [x], create_graph: true);
-        context.Print(new PyTuple([.. grad1]));
+        // 只有创建了导数的计算图,才能进行二阶求导: only a derivative computed with its own graph can be differentiated again.
+        var grad_1 = new PyTuple([.. torch.autograd.grad([y], [x], create_graph: true)]);   // grad_1 = dy/dx = 2x = 2 * 3 = 6
+        context.Print(grad_1);   // (tensor([6.], grad_fn=<MulBackward0>),)
+        var dydx = (torch.Tensor)grad_1.Items[0]!;
         // create_graph=True recorded the derivative 2x itself: the graph grad_2 differentiates.
-        context.RecordGraph("grad_1[0] = dy/dx (create_graph=True)", grad1[0], ("x", x), ("grad_1[0]", grad1[0]));
-
-        var grad2 = torch.autograd.grad([grad1[0]], [x]);
-        context.Print(new PyTuple([.. grad2]));
-
-        context.Record("grad_1", grad1[0]);
-        context.Record("grad_1.grad_fn", GradFn.NameOf(grad1[0]));
-        context.Record("grad_2", grad2[0]);
+        context.RecordGraph("grad_1[0] = dy/dx (create_graph=True)", dydx, ("x", x), ("grad_1[0]", dydx));
+        context.Record("grad_1.grad_fn", GradFn.NameOf(dydx));
+        var grad_2 = new PyTuple([.. torch.autograd.grad([dydx], [x])]);   // grad_2 = d(dy/dx)/dx = d(2x)/dx = 2,二阶导数
+        context.Print(grad_2);   // (tensor([2.]),)
     }
 }

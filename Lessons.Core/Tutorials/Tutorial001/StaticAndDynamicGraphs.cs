@@ -17,46 +17,6 @@ public sealed class StaticAndDynamicGraphs : Lesson
     public override string Title => "静态图和动态图: a graph built as it runs, or compiled before";
     public override LessonSource Source => new("001_527ed903e0dd4563.txt", 2, "2. 静态图和动态图");
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        The tutorial's whole section 2 is one line: TensorFlow's graph is static and PyTorch's is
-        dynamic, the difference being whether the graph is built before the computation runs.
-        This lesson makes that visible with one function whose loop depends on the data: square
-        x until it reaches the limit. Run eagerly, autograd records each operation as it happens,
-        so x = 1.5 (squared 3 times) and x = 3 (squared twice) leave different graphs, 4 and 3
-        nodes, one MulBackward0 per squaring above the AccumulateGrad of x (run with --graph or
-        --plots to see them). The same function compiled once with torch.jit.compile is a static
-        graph: TorchScript turns the while loop into a single loop node whose trip count is
-        decided at run time, and that one compiled graph runs both inputs. Both ways give the
-        gradient of y = x^(2^n), dy/dx = 2^n x^(2^n - 1): 8 * 1.5^7 = 136.6875 and 4 * 3^3 = 108.
-        Beyond the tutorial, which states the difference without code. Porting notes: TorchSharp's
-        compiled unit offers only invoke, not the graph text Python prints as f.graph, so the
-        lesson prints the compiled source instead; the script differentiates itself with
-        torch.autograd.grad, as the static-graph lesson of 003 does.
-        """;
-
-    static readonly Func<double, string?> GrowsWhenSquared =
-        v => double.IsFinite(v) && (float)v > 1 ? null : "must be a finite number greater than 1, so that squaring grows it";
-
-    static readonly LessonOption<double> FirstX = new("x1", 1.5, "the first input", GrowsWhenSquared);
-    static readonly LessonOption<double> SecondX = new("x2", 3.0, "the second input", GrowsWhenSquared);
-    static readonly LessonOption<double> Limit = new("limit", 10.0, "square x until it reaches this", Check.Finite);
-
-    public override IReadOnlyList<LessonOption> Options => [FirstX, SecondX, Limit];
-
-    /// <summary>The same function as TorchScript: compiled once, its gradient taken inside the script.</summary>
-    public const string Script = """
-        def square_until(x: Tensor, limit: float) -> Tuple[Tensor, Tensor, Tensor]:
-            x_leaf = x.detach().requires_grad_(True)
-            y = x_leaf
-            squarings = 0
-            while bool(y < limit):
-                y = y * y
-                squarings += 1
-            grads = torch.autograd.grad([y], [x_leaf])
-            dy_dx = grads[0]
-            assert dy_dx is not None
-            return y.detach(), dy_dx, torch.tensor(squarings)
-        """;
 
     public override void Run(LessonContext context)
     {
@@ -100,6 +60,37 @@ public sealed class StaticAndDynamicGraphs : Lesson
         foreach (var ((squarings, _, _, _), value) in eager.Zip(inputs))
             context.Print($"  x = {Py.Str(value)}: 2^{squarings} * x^{(1L << (int)squarings) - 1} = {Py.Str(HandDerivative(value, squarings))}");
 
+        RecordRuns(context, inputs, eager, scripted);
+    }
+
+    static readonly Func<double, string?> GrowsWhenSquared =
+        v => double.IsFinite(v) && (float)v > 1 ? null : "must be a finite number greater than 1, so that squaring grows it";
+
+    static readonly LessonOption<double> FirstX = new("x1", 1.5, "the first input", GrowsWhenSquared);
+    static readonly LessonOption<double> SecondX = new("x2", 3.0, "the second input", GrowsWhenSquared);
+    static readonly LessonOption<double> Limit = new("limit", 10.0, "square x until it reaches this", Check.Finite);
+
+    public override IReadOnlyList<LessonOption> Options => [FirstX, SecondX, Limit];
+
+    /// <summary>The same function as TorchScript: compiled once, its gradient taken inside the script.</summary>
+    public const string Script = """
+        def square_until(x: Tensor, limit: float) -> Tuple[Tensor, Tensor, Tensor]:
+            x_leaf = x.detach().requires_grad_(True)
+            y = x_leaf
+            squarings = 0
+            while bool(y < limit):
+                y = y * y
+                squarings += 1
+            grads = torch.autograd.grad([y], [x_leaf])
+            dy_dx = grads[0]
+            assert dy_dx is not None
+            return y.detach(), dy_dx, torch.tensor(squarings)
+        """;
+
+    /// <summary>Both runs' numbers, by input, for the tests and the docs.</summary>
+    static void RecordRuns(LessonContext context, double[] inputs,
+        List<(long Squarings, int Nodes, double Y, double Gradient)> eager, List<(long Squarings, double Y, double Gradient)> scripted)
+    {
         context.Record("inputs", inputs);
         context.Record("eager squarings", eager.Select(e => e.Squarings).ToList());
         context.Record("eager graph nodes", eager.Select(e => (long)e.Nodes).ToList());

@@ -14,17 +14,26 @@ public sealed class ChainRule : Lesson
     public override string Title => "取中间层将不能直接求导的,间接形成链子进行求导: the chain rule";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 3, "取中间层将不能直接求导的,间接形成链子进行求导", Numbered: false);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        The chain rule: when y2 depends on w1 only through y1, dy2/dw1 = dy2/dy1 * dy1/dw1.
-        With y1 = x*w1 + b1 and y2 = y1*w2 + b2 at x = 1, w1 = 2, b1 = 1, w2 = 2, b2 = 1,
-        dy2/dy1 = w2 = 2 and dy1/dw1 = x = 1, so the product is 2, the same as autograd's
-        direct dy2/dw1 = x*w2 = 2. The third example of tutorial 002 (its sections are
-        unnumbered). Porting notes:
-        torch.autograd.grad returns a list in TorchSharp (a tuple in Python); [0] takes the
-        gradient out, as the tutorial's comment says. Every call keeps the graph
-        (retain_graph) because the same graph is differentiated three times. The five values
-        are options, to try the rule elsewhere.
-        """;
+
+    public override void Run(LessonContext context)
+    {
+        var x = torch.tensor((float)context.Get(X), device: context.Device);
+        var w1 = torch.tensor((float)context.Get(W1), requires_grad: true, device: context.Device);
+        var b1 = torch.tensor((float)context.Get(B1), device: context.Device);
+        var w2 = torch.tensor((float)context.Get(W2), requires_grad: true, device: context.Device);
+        var b2 = torch.tensor((float)context.Get(B2), device: context.Device);
+        var y1 = x * w1 + b1;
+        var y2 = y1 * w2 + b2;
+        context.RecordGraph("y2", y2, ("w1", w1), ("w2", w2), ("y1", y1), ("y2", y2));
+        var dy2_dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0];
+        var dy1_dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0];   // [0] takes it out of the tuple
+        var dy2_dw1 = torch.autograd.grad([y2], [w1], retain_graph: true)[0];
+        var l = dy2_dy1 * dy1_dw1;   // 链式法则等同于dy2_dw1: the chain rule
+        var o = dy2_dw1;             // 直接求导: differentiated directly
+        context.Print(l);
+        context.Print(o);
+        context.Keep(dy2_dy1, dy1_dw1, dy2_dw1);
+    }
 
     static readonly LessonOption<double> X = new("x", 1.0, "the input x", Check.Finite);
     static readonly LessonOption<double> W1 = new("w1", 2.0, "the first weight", Check.Finite);
@@ -33,33 +42,4 @@ public sealed class ChainRule : Lesson
     static readonly LessonOption<double> B2 = new("b2", 1.0, "the second bias", Check.Finite);
 
     public override IReadOnlyList<LessonOption> Options => [X, W1, B1, W2, B2];
-
-    public override void Run(LessonContext context)
-    {
-        Device device = context.Device;
-        var x = torch.tensor((float)context.Get(X), device: device);
-        var w1 = torch.tensor((float)context.Get(W1), requires_grad: true, device: device);
-        var b1 = torch.tensor((float)context.Get(B1), device: device);
-        var w2 = torch.tensor((float)context.Get(W2), requires_grad: true, device: device);
-        var b2 = torch.tensor((float)context.Get(B2), device: device);
-
-        var y1 = x * w1 + b1;
-        var y2 = y1 * w2 + b2;
-        context.RecordGraph("y2", y2, ("w1", w1), ("w2", w2), ("y1", y1), ("y2", y2));
-
-        var dy2Dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0];
-        var dy1Dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0]; // [0] takes it out of the list
-        var dy2Dw1 = torch.autograd.grad([y2], [w1], retain_graph: true)[0];
-
-        var chained = dy2Dy1 * dy1Dw1; // the chain rule, equal to dy2/dw1
-        var direct = dy2Dw1;           // differentiated directly
-        context.Print(chained);
-        context.Print(direct);
-
-        context.Record("dy2_dy1", dy2Dy1);
-        context.Record("dy1_dw1", dy1Dw1);
-        context.Record("dy2_dw1", dy2Dw1);
-        context.Record("l", chained);
-        context.Record("o", direct);
-    }
 }

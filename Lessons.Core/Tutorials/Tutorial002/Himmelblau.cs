@@ -16,28 +16,58 @@ public sealed class Himmelblau : Lesson
     public override string Id => "himmelblau";
     public override string Title => "梯度下降法: Himmelblau's function minimised with Adam";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 4, "梯度下降法简单来说就是一种寻找目标函数最小化的方法", Numbered: false);
-    public override string Notes => """
-        Gradient descent looks for a minimum of a function by following its gradient downhill.
-        Himmelblau's function f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 has four minima, all
-        with f = 0; Adam (lr 1e-3) started at [0, 0] walks to (3, 2) in about 16000 steps. Of
-        the tutorial's other (commented) starting points, [1, 0] also reaches (3, 2), while [-4, 0] and
-        [4, 0] reach (-3.78, -3.28) and (3.58, -1.85): where the descent ends depends on where
-        it starts. The last section of tutorial 002. Each logged line shows x after
-        optimizer.step() and f(x) at the position before it, as the tutorial's print follows
-        the step. The tutorial's 3-D plot (fig.gca(projection='3d'), gone from today's
-        matplotlib) is drawn as a heat map with the paths (--plots); the lesson prints the grid
-        shapes the tutorial's code prints. Porting notes: x is an nn.Parameter because
-        TorchSharp's optimizers take parameters; the constants 2, 11 and 7 are made into
-        Scalars once, not per step, and values are read back only on logged steps. The lesson
-        descends from the tutorial's own start, [0, 0]; its three commented starts run with
-        --set starts=1,0 (or -4,0 or 4,0, or several: --set "starts=0,0;4,0"), and the course
-        page runs all four and draws their paths together. Every printed line matches the tutorial digit for digit, step2000 included, under
-        the project's pinned CPU kernels. That line is where the cause shows: the descent passes a
-        steep stretch there that amplifies one-ulp differences, and libtorch's vectorised kernels
-        (AVX2, AVX-512, which round a few float32 operations differently) print x off by about
-        1e-7; ATen's non-vectorised kernels print the tutorial's digits, so the tutorial's PyTorch
-        ran those. With --kernels native the line shows the difference.
-        """;
+
+    public override void Run(LessonContext context)
+    {
+        // The surface the tutorial plots in 3-d: a 0.1 grid over [-6, 6), float64 as numpy's.
+        {
+            var x = torch.arange(-6.0, 6.0, 0.1, dtype: ScalarType.Float64, device: context.Device);
+            var y = torch.arange(-6.0, 6.0, 0.1, dtype: ScalarType.Float64, device: context.Device);
+            context.Print("x,y range:", Shape(x), Shape(y));
+            var XY = torch.meshgrid([x, y], indexing: "xy");
+            var (X, Y) = (XY[0], XY[1]);
+            context.Print("x,y maps:", Shape(X), Shape(Y));
+            var Z = himmelblau([X, Y]);
+            context.Record("surface axis", x);
+            context.Record("surface f (row: y = axis[i], column: x = axis[j])", Rows(Z));
+        }
+
+        // 梯度下降, from each start (the tutorial's [0., 0.]; its commented starts [1.,0.],[-4.,0.],[4.,0.]).
+        foreach (var start in ParseStarts(context.Get(Starts))!)
+        {
+            context.Print($"start {Label(start)}:");
+            var x = new Parameter(torch.tensor(new[] { (float)start.X, (float)start.Y }, device: context.Device));
+            var optimizer = torch.optim.Adam([x], lr: context.Get(LearningRate));   // 待优化参数,学习率
+            context.Observe(new HimmelblauPath(context, start, x));
+            foreach (int step in context.Steps(context.Get(Steps), Label(start)))
+            {
+                var pred = himmelblau(x);
+                optimizer.zero_grad();   // 将模型参数梯度初始化为0
+                pred.backward();         // 反向传播计算梯度
+                optimizer.step();        // 更新所有参数
+                if (step % context.Get(LogEvery) == 0)
+                    context.Print(string.Create(CultureInfo.InvariantCulture, $"step{step}:x={Py.Repr(Py.ToList(x))},f(x)={Py.Repr(pred.item())}"));
+            }
+
+            // This port's: where the descent ended, and the known minimum nearest to it.
+            var end = Py.ToList(x);
+            var nearest = NearestMinimum((end[0], end[1]));
+            using (torch.no_grad())
+                context.Print($"start {Label(start)} ends at x={Py.Repr(end)}, f(x)={Py.Repr(himmelblau(x).item())}; nearest minimum "
+                    + $"({Py.Repr(nearest.X)}, {Py.Repr(nearest.Y)}), {PyFloat.Scientific(Distance(nearest, (end[0], end[1])), 2)} away");
+        }
+    }
+
+    // The constants as Scalars made once: an implicit conversion would allocate one per use.
+    static readonly Scalar two = 2, eleven = 11, seven = 7;
+
+    /// <summary>The tutorial's himmelblau(x): (x[0]**2 + x[1] - 11)**2 + (x[0] + x[1]**2 - 7)**2.</summary>
+    internal static Tensor himmelblau(IList<Tensor> x) =>
+        (x[0].pow(two) + x[1] - eleven).pow(two) + (x[0] + x[1].pow(two) - seven).pow(two);
+
+    /// <summary>himmelblau of a point held in one tensor, as the tutorial calls it on its parameter.</summary>
+    internal static Tensor himmelblau(Tensor x) => himmelblau([x[0], x[1]]);
+
 
     /// <summary>The four minima of Himmelblau's function (f = 0 at each; six decimals), to name where a run lands.</summary>
     internal static readonly (double X, double Y)[] KnownMinima =
@@ -51,8 +81,8 @@ public sealed class Himmelblau : Lesson
     internal const int TraceEvery = 100;
 
     static readonly LessonOption<double> LearningRate = new("lr", 1e-3, "Adam's learning rate", Check.Positive);
-    static readonly LessonOption<int> Steps = new("steps", 20000, "optimisation steps from each starting point", Check.AtLeast(1));
-    static readonly LessonOption<int> LogEvery = new("log_every", 2000, "print x and f(x) every this many steps", Check.AtLeast(1));
+    internal static readonly LessonOption<int> Steps = new("steps", 20000, "optimisation steps from each starting point", Check.AtLeast(1));
+    internal static readonly LessonOption<int> LogEvery = new("log_every", 2000, "print x and f(x) every this many steps", Check.AtLeast(1));
     internal static readonly LessonOption<string> Starts = new("starts", "0,0",
         "starting points x,y separated by ';', each descended in turn (the tutorial's [0,0]; its commented starts are 1,0, -4,0 and 4,0)",
         text => ParseStarts(text) is null ? "must be points x,y separated by ';', e.g. 0,0;4,0" : null);
@@ -73,108 +103,15 @@ public sealed class Himmelblau : Lesson
             + 120 * 120 * (3 * MemoryEstimate.Float64 + MemoryEstimate.RecordedNumber);
     }
 
-    public override void Run(LessonContext context)
-    {
-        double lr = context.Get(LearningRate);
-        int steps = context.Get(Steps);
-        int logEvery = context.Get(LogEvery);
-        List<(double X, double Y)> starts = ParseStarts(context.Get(Starts))!;
-
-        // The constants as Scalars made once: an implicit conversion would allocate one per use.
-        using Scalar two = 2, eleven = 11, seven = 7;
-        Tensor Himmelblau(Tensor x, Tensor y) =>
-            (x.pow(two) + y - eleven).pow(two) + (x + y.pow(two) - seven).pow(two);
-
-        // The tutorial's surface (the plot itself is omitted): a 0.1 grid over [-6, 6), float64 as numpy's.
-        var axis = torch.arange(-6.0, 6.0, 0.1, dtype: ScalarType.Float64, device: context.Device);
-        context.Print("x,y range:", Shape(axis), Shape(axis));
-        var grid = torch.meshgrid([axis, axis], indexing: "xy");
-        context.Print("x,y maps:", Shape(grid[0]), Shape(grid[1]));
-        var surface = Himmelblau(grid[0], grid[1]);
-        context.Record("surface axis", axis);
-        context.Record("surface f (row: y = axis[i], column: x = axis[j])", Rows(surface));
-
-        // The tutorial's loop, once per starting point.
-        var descents = starts.Select(start => Descend(context, start, lr, steps, logEvery, Himmelblau)).ToList();
-
-        var endPoints = new List<List<double>>();
-        var endValues = new List<double>();
-        foreach (var (start, descent) in starts.Zip(descents))
-        {
-            string label = Label(start);
-            context.Print($"start {label}:");
-            foreach (var (step, position, value) in descent.Logged)
-                context.Print(string.Create(CultureInfo.InvariantCulture, $"step{step}:x={Py.Repr(position)},f(x)={Py.Repr(value)}"));
-
-            List<double> end = descent.End;
-            double endValue = descent.EndValue;
-            (double X, double Y) nearest = NearestMinimum((end[0], end[1]));
-            context.Print($"start {label} ends at x={Py.Repr(end)}, f(x)={Py.Repr(endValue)}; nearest minimum "
-                + $"({Py.Repr(nearest.X)}, {Py.Repr(nearest.Y)}), {PyFloat.Scientific(Distance(nearest, (end[0], end[1])), 2)} away");
-
-            string prefix = $"start {label}";
-            context.Record(prefix + " logged steps", descent.Logged.Select(l => l.Step).ToList());
-            context.Record(prefix + " logged x", descent.Logged.Select(l => l.X).ToList());
-            context.Record(prefix + " logged f(x)", descent.Logged.Select(l => l.F).ToList());
-            context.Record(prefix + " trajectory (every 100 steps)", descent.Trajectory);
-            context.Record(prefix + " end x", end);
-            context.Record(prefix + " end f(x)", endValue);
-            endPoints.Add(end);
-            endValues.Add(endValue);
-        }
-        context.Record("starts", starts.Select(s => new List<double> { s.X, s.Y }).ToList());
-        context.Record("end points", endPoints);
-        context.Record("end values", endValues);
-    }
-
-    /// <summary>One descent: the logged lines' values, the path every 100 steps, and where it ends.</summary>
-    sealed record Descent(List<(long Step, List<double> X, double F)> Logged, List<List<double>> Trajectory, List<double> End, double EndValue);
-
-    /// <summary>The tutorial's loop for one starting point, with torch.optim.Adam.</summary>
-    static Descent Descend(LessonContext context, (double X, double Y) start, double lr, int steps, int logEvery, Func<Tensor, Tensor, Tensor> f)
-    {
-        string label = Label(start);
-        var x = new Parameter(torch.tensor(new[] { (float)start.X, (float)start.Y }, device: context.Device));
-        using var optimizer = torch.optim.Adam([x], lr: lr);
-        // The start and every 100th position in one tensor, read back once after the loop.
-        var trajectory = torch.empty(steps / TraceEvery + 1, 2, device: context.Device);
-        trajectory[0].copy_(x.detach());
-        var logged = new List<(long, List<double>, double)>();
-        for (int step = 0; step < steps; step++)
-        {
-            using var scope = context.StepScope(label, step, steps);
-            var pred = f(x[0], x[1]);
-            optimizer.zero_grad();
-            pred.backward();
-            optimizer.step();
-            if ((step + 1) % TraceEvery == 0)
-            {
-                trajectory[(step + 1) / TraceEvery].copy_(x.detach());
-            }
-            if (step % logEvery == 0)
-            {
-                // As the tutorial's print follows the step: x after it, f(x) from before it.
-                double value = Py.Item(pred);
-                context.EnsureFinite(value, "f(x)", step, "lower lr");
-                logged.Add((step, Py.ToList(x), value));
-            }
-        }
-        double endValue;
-        using (torch.no_grad())
-            endValue = Py.Item(f(x[0], x[1]));
-        context.EnsureFinite(endValue, "f(x)", steps, "lower lr");
-        return new Descent(logged, Rows(trajectory), Py.ToList(x), endValue);
-    }
-
-    static string Label((double X, double Y) start) => "[" + Py.Repr(start.X) + ", " + Py.Repr(start.Y) + "]";
+    internal static string Label((double X, double Y) start) => "[" + Py.Repr(start.X) + ", " + Py.Repr(start.Y) + "]";
 
     /// <summary>The known minimum closest to <paramref name="point"/>: where a descent that ends there has landed.</summary>
     internal static (double X, double Y) NearestMinimum((double X, double Y) point) => KnownMinima.MinBy(m => Distance(m, point));
 
-    static double Distance((double X, double Y) a, (double X, double Y) b) => Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2));
+    internal static double Distance((double X, double Y) a, (double X, double Y) b) => Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2));
 
     /// <summary>A 2-d tensor as a list of rows (a trajectory's [x, y] points, a surface's rows).</summary>
-    static List<List<double>> Rows(Tensor matrix)
+    internal static List<List<double>> Rows(Tensor matrix)
     {
         List<double> flat = Py.ToList(matrix);
         int width = (int)matrix.shape[1];
@@ -197,5 +134,69 @@ public sealed class Himmelblau : Lesson
             points.Add((x, y));
         }
         return points.Count == 0 ? null : points;
+    }
+}
+
+/// <summary>
+/// What himmelblau's pictures and tests read from one descent, taken by its loop
+/// (<see cref="LessonContext.Steps"/> shows it every step): the path every 100 steps, each logged
+/// step's x after the step and f(x) before it (what the tutorial's print shows), and where it ends,
+/// f(x) there checked for divergence. Later starts append their start and end to the earlier ones'.
+/// </summary>
+sealed class HimmelblauPath(LessonContext context, (double X, double Y) start, Tensor x) : IStepObserver
+{
+    readonly List<List<double>> trajectory = [];
+    readonly List<long> loggedSteps = [];
+    readonly List<List<double>> loggedX = [];
+    readonly List<double> loggedF = [];
+    bool pending;
+
+    public void Step(long step)
+    {
+        TakeLoggedX();
+        if (step % Himmelblau.TraceEvery == 0) trajectory.Add(Py.ToList(x));
+        if (step % context.Get(Himmelblau.LogEvery) == 0)
+        {
+            using var noGrad = torch.no_grad();
+            loggedSteps.Add(step);
+            loggedF.Add(Py.Item(Himmelblau.himmelblau(x)));
+            pending = true;
+        }
+    }
+
+    // As the tutorial's print follows the step: x after it.
+    void TakeLoggedX()
+    {
+        if (!pending) return;
+        loggedX.Add(Py.ToList(x));
+        pending = false;
+    }
+
+    public void End()
+    {
+        TakeLoggedX();
+        int steps = context.Get(Himmelblau.Steps);
+        if (steps % Himmelblau.TraceEvery == 0) trajectory.Add(Py.ToList(x));
+        double endValue;
+        using (torch.no_grad())
+            endValue = Py.Item(Himmelblau.himmelblau(x));
+        context.EnsureFinite(endValue, "f(x)", steps, "lower lr");
+        string prefix = $"start {Himmelblau.Label(start)}";
+        context.Record(prefix + " logged steps", loggedSteps);
+        context.Record(prefix + " logged x", loggedX);
+        context.Record(prefix + " logged f(x)", loggedF);
+        context.Record(prefix + " trajectory (every 100 steps)", trajectory);
+        context.Record(prefix + " end x", Py.ToList(x));
+        context.Record(prefix + " end f(x)", endValue);
+        Append("starts", new List<double> { start.X, start.Y });
+        Append("end points", Py.ToList(x));
+        Append("end values", endValue);
+    }
+
+    void Append(string name, object value)
+    {
+        var list = context.Results.TryGetValue(name, out object? kept) ? ((System.Collections.IList)kept!).Cast<object?>().ToList() : [];
+        list.Add(value);
+        context.Record(name, list);
     }
 }

@@ -15,17 +15,29 @@ public sealed class PerceptronMulti : Lesson
     public override string Id => "perceptron-multi";
     public override string Title => "多输出感知机: the gradient of a multi-output perceptron";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 2, "多输出感知机", Numbered: false);
-    public override string Notes => """
-        A perceptron with K = 2 outputs: o = sigmoid(x w^T) with x of shape [1, 10] and w of shape
-        [2, 10], and the loss L = mean_k (1 - o_k)^2 (MSE against ones), a scalar that remembers
-        its backward node (grad_fn=<MseLossBackward0>). Each output depends only on its own row of
-        w, so row k of the gradient is -(2 / K) (1 - o_k) o_k (1 - o_k) x; the lesson prints the
-        tutorial's two lines (the loss and autograd's w.grad) and then the gradient from that
-        formula. The second example of tutorial 002 (its sections are unnumbered). Porting notes:
-        unseeded in the tutorial, so its numbers cannot be reproduced; the lesson seeds 0 (--seed
-        changes it) and draws on the CPU generator, then moves x and w to the lesson's device.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
+        context.ManualSeed();
+        var x = torch.randn(1, context.Get(Features)).to(context.Device);
+        var w = torch.randn(context.Get(Outputs), context.Get(Features)).to(context.Device).requires_grad_();
+        var o = torch.sigmoid(x.matmul(w.t()));   // x@w.t()
+        var loss = F.mse_loss(torch.ones(1, context.Get(Outputs), device: context.Device), o);
+        loss.backward();
+        context.Print(loss);
+        context.Print(w.grad);
+
+        // Not in the tutorial: row k is dL/do_k = -(2 / K) (1 - o_k), times o_k (1 - o_k), times x.
+        Tensor byHand;
+        using (torch.no_grad())
+            byHand = (-2.0 / context.Get(Outputs) * (1 - o) * o * (1 - o)).t().matmul(x);
+        context.Print("by hand, -(2/K) (1 - o) o (1 - o) x for each output:");
+        context.Print(byHand);
+        context.Keep(x, w, o);
+        context.Record(("loss.shape", loss.shape), ("loss.grad_fn", GradFn.NameOf(loss)), ("w.grad shape", w.grad!.shape), ("w.grad by hand", byHand));
+    }
 
     static readonly LessonOption<int> Features = new("features", 10, "inputs of the perceptron (length of x and of each row of w)", Check.AtLeast(1));
     static readonly LessonOption<int> Outputs = new("outputs", 2, "outputs of the perceptron (rows of w)", Check.AtLeast(1));
@@ -39,39 +51,5 @@ public sealed class PerceptronMulti : Lesson
         double features = options.Get(Features), matrix = features * options.Get(Outputs);
         return matrix * (6 * MemoryEstimate.Float32 + 3 * MemoryEstimate.RecordedNumber + 2 * MemoryEstimate.Float64)
             + features * (2 * MemoryEstimate.Float32 + MemoryEstimate.RecordedNumber);
-    }
-
-    public override void Run(LessonContext context)
-    {
-        int features = context.Get(Features);
-        int outputs = context.Get(Outputs);
-        Device device = context.Device;
-
-        // Drawn on the CPU generator (the same numbers on any device), then moved.
-        context.ManualSeed();
-        var x = torch.randn(1, features).to(device);
-        var w = torch.randn(outputs, features).to(device).requires_grad_();
-        var o = torch.sigmoid(x.matmul(w.t()));
-        var loss = F.mse_loss(torch.ones(1, outputs, device: device), o);
-        loss.backward();
-        context.Print(loss);
-        context.Print(w.grad);
-
-        // Row k: dL/do_k = -(2 / K) (1 - o_k), times o_k (1 - o_k), times x.
-        Tensor byHand;
-        using (torch.no_grad())
-            byHand = (-2.0 / outputs * (1 - o) * o * (1 - o)).t().matmul(x);
-        context.Print("by hand, -(2/K) (1 - o) o (1 - o) x for each output:");
-        context.Print(byHand);
-
-        context.Record("x", x);
-        context.Record("w", w);
-        context.Record("o", o);
-        context.Record("loss", loss);
-        context.Record("loss.shape", loss.shape);
-        context.Record("loss.grad_fn", GradFn.NameOf(loss));
-        context.Record("w.grad", w.grad);
-        context.Record("w.grad shape", w.grad!.shape);
-        context.Record("w.grad by hand", byHand);
     }
 }

@@ -15,19 +15,29 @@ public sealed class PerceptronSingle : Lesson
     public override string Id => "perceptron-single";
     public override string Title => "单输出感知机的梯度推导: the gradient of a single-output perceptron";
     public override LessonSource Source => new("002_33d8818b87178235.txt", 1, "单输出感知机的梯度推导", Numbered: false);
-    public override string Notes => """
-        A single-output perceptron: o = sigmoid(x w^T) with x and w of shape [1, 10], and the loss
-        L = (1 - o)^2 (MSE against the target 1), a scalar of shape torch.Size([]). The tutorial's
-        heading is a derivation: by the chain rule dL/dw = -2 (1 - o) * o (1 - o) * x, since
-        sigmoid' = o (1 - o). The lesson prints what the tutorial prints (the loss's shape and
-        autograd's w.grad), then the same gradient from that formula. The first example of
-        tutorial 002 (its sections are unnumbered). Porting notes: the tutorial draws x and w
-        without a seed, so its numbers cannot be reproduced; the lesson seeds 0 (--seed changes
-        it) and draws on the CPU generator, then moves x and w to the lesson's device. As in the
-        tutorial, ones is mse_loss's input and o its target; the gradient flows through the target
-        all the same.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
+        context.ManualSeed();
+        var x = torch.randn(1, context.Get(Features)).to(context.Device);
+        var w = torch.randn(1, context.Get(Features)).to(context.Device).requires_grad_();
+        var o = torch.sigmoid(x.matmul(w.t()));   // x@w.t()
+        var loss = F.mse_loss(torch.ones(1, 1, device: context.Device), o);
+        loss.backward();   // loss对W的偏导
+        context.Print(new Size(loss.shape));   // 标量: torch.Size([])
+        context.Print(w.grad);
+
+        // Not in the tutorial, the derivation: dL/do = -2 (1 - o), do/d(xw^T) = o (1 - o), d(xw^T)/dw = x.
+        Tensor byHand;
+        using (torch.no_grad())
+            byHand = -2 * (1 - o) * o * (1 - o) * x;
+        context.Print("by hand, -2 (1 - o) o (1 - o) x:");
+        context.Print(byHand);
+        context.Keep(x, w, o, loss);
+        context.Record(("loss.shape", loss.shape), ("loss.grad_fn", GradFn.NameOf(loss)), ("w.grad shape", w.grad!.shape), ("w.grad by hand", byHand));
+    }
 
     static readonly LessonOption<int> Features = new("features", 10, "inputs of the perceptron (length of x and w)", Check.AtLeast(1));
 
@@ -37,37 +47,4 @@ public sealed class PerceptronSingle : Lesson
     // tensors), each recorded (4 numbers a feature), and printing copies a tensor out (8 bytes each).
     public override double EstimateBytes(OptionValues options) =>
         options.Get(Features) * (8 * MemoryEstimate.Float32 + 4 * MemoryEstimate.RecordedNumber + 2 * MemoryEstimate.Float64);
-
-    public override void Run(LessonContext context)
-    {
-        int features = context.Get(Features);
-        Device device = context.Device;
-
-        // Drawn on the CPU generator (the same numbers on any device), then moved.
-        context.ManualSeed();
-        var x = torch.randn(1, features).to(device);
-        var w = torch.randn(1, features).to(device).requires_grad_();
-        var o = torch.sigmoid(x.matmul(w.t()));
-        var loss = F.mse_loss(torch.ones(1, 1, device: device), o);
-        loss.backward(); // the loss's partial derivatives with respect to w
-        context.Print(new Size(loss.shape)); // a scalar: torch.Size([])
-        context.Print(w.grad);
-
-        // The derivation: dL/do = -2 (1 - o), do/d(xw^T) = o (1 - o), d(xw^T)/dw = x.
-        Tensor byHand;
-        using (torch.no_grad())
-            byHand = -2 * (1 - o) * o * (1 - o) * x;
-        context.Print("by hand, -2 (1 - o) o (1 - o) x:");
-        context.Print(byHand);
-
-        context.Record("x", x);
-        context.Record("w", w);
-        context.Record("o", o);
-        context.Record("loss", loss);
-        context.Record("loss.shape", loss.shape);
-        context.Record("loss.grad_fn", GradFn.NameOf(loss));
-        context.Record("w.grad", w.grad);
-        context.Record("w.grad shape", w.grad!.shape);
-        context.Record("w.grad by hand", byHand);
-    }
 }

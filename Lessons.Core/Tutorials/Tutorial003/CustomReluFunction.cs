@@ -17,27 +17,56 @@ public sealed class CustomReluFunction : Lesson
     public override string Title => "PyTorch:Defining new autograd functions: MyReLU";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 2, "PyTorch:Defining new autograd functions", Position: 1, Numbered: false);
     public override bool RecordsGraphs => true;
-    public override string Notes => """
-        Every autograd operator is a pair of functions: forward computes outputs from inputs,
-        backward turns the gradient of the loss with respect to the outputs into the gradient
-        with respect to the inputs. Subclassing an autograd Function defines a new operator:
-        MyReLU's forward saves its input (ctx.save_for_backward) and returns input.clamp(min=0);
-        its backward copies the incoming gradient and zeroes it where the input was negative. The
-        two-layer net then trains exactly as with the built-in clamp: with the same seed its
-        losses are bit-identical to two-layer-autograd's. Second program of 003. Porting notes:
-        TorchSharp's custom functions derive from torch.autograd.SingleTensorFunction<T> and are
-        called with MyReLU.apply(input); libtorch records them as a node of TorchSharp's class
-        CSharpNode, which calls back into the C# backward. PyTorch would name it MyReLUBackward:
-        its Python function node overrides the virtual Node::name() with the class name, while
-        TorchSharp's native CSharpNode does not override it, so libtorch's default names the C++
-        class, and the C# Function's Name never reaches libtorch (the graph, --graph and the
-        picture show CSharpNode for h_relu). After the tutorial's output the lesson runs a gradcheck
-        of MyReLU (TorchSharp has none; the project's compares autograd's Jacobian with central
-        differences in float64), at points away from 0, where ReLU has no derivative.
-        Unseeded in the tutorial: the lesson seeds 0 and draws on the CPU generator (then moves
-        the tensors to the lesson's device), as two-layer-autograd does.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        TwoLayerSettings s = TwoLayerNet.Read(context);
+
+        // Drawn on the CPU generator (the same numbers on any device), then moved.
+        context.ManualSeed();
+        var x = torch.randn(s.N, s.DIn, float32).to(context.Device);
+        var y = torch.randn(s.N, s.DOut, float32).to(context.Device);
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device).requires_grad_();
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
+
+        var losses = new List<double>();
+        string? reluNode = null;
+        foreach (int t in context.Steps(s.Steps))
+        {
+            // Forward pass, with ReLU computed by our own autograd operation.
+            var h_relu = MyReLU.apply(x.mm(w1));
+            var y_pred = h_relu.mm(w2);
+            reluNode ??= GradFn.NameOf(h_relu);
+
+            var loss = (y_pred - y).pow(2).sum();
+            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("h_relu", h_relu), ("y_pred", y_pred), ("loss", loss));
+            context.Print(t, loss.item());
+            losses.Add(loss.item());
+
+            loss.backward();
+
+            using (torch.no_grad())
+            {
+                w1.sub_(w1.grad! * s.LearningRate);
+                w2.sub_(w2.grad! * s.LearningRate);
+                w1.grad!.zero_();
+                w2.grad!.zero_();
+            }
+        }
+
+        context.Print($"relu(x.mm(w1)).grad_fn is libtorch's {reluNode} node, which calls {nameof(MyReLU)}.backward (PyTorch: MyReLUBackward)");
+
+        // Not in the tutorial: MyReLU's hand-written backward checked against central differences.
+        // The points keep away from 0, where ReLU has no derivative: a difference across the kink
+        // measures the two slopes' average, 0.5, where MyReLU's backward gives 1, and would fail.
+        context.Print("# not in the tutorial: gradcheck(MyReLU.apply, x) in float64 at x = -1.5, -0.3, 0.2, 1.1, 2.4 (away from 0, where ReLU has no derivative)");
+        var points = torch.tensor(new[] { -1.5, -0.3, 0.2, 1.1, 2.4 }, float64, device: context.Device, requires_grad: true);
+        GradCheckReport check = GradCheck.Run(inputs => MyReLU.apply(inputs[0]), [points]);
+        context.Print(check.Verdict);
+        context.Record(("relu grad_fn", reluNode), ("gradcheck passed", check.Passed), ("loss", losses), ("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses)));
+    }
+
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
     public override double EstimateBytes(OptionValues options) => TwoLayerNet.EstimateBytes(options, MemoryEstimate.Float32);
@@ -61,59 +90,5 @@ public sealed class CustomReluFunction : Lesson
             gradInput.masked_fill_(input.lt(0), 0);
             return [gradInput];
         }
-    }
-
-    public override void Run(LessonContext context)
-    {
-        TwoLayerSettings s = TwoLayerNet.Read(context);
-
-        // Drawn on the CPU generator (the same numbers on any device), then moved.
-        context.ManualSeed();
-        var x = torch.randn(s.N, s.DIn, float32).to(context.Device);
-        var y = torch.randn(s.N, s.DOut, float32).to(context.Device);
-        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device).requires_grad_();
-        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device).requires_grad_();
-
-        var losses = new List<double>();
-        string? reluNode = null;
-        for (int t = 0; t < s.Steps; t++)
-        {
-            using var step = context.StepScope("training", t, s.Steps);
-            // Forward pass, with ReLU computed by our own autograd operation.
-            var hRelu = MyReLU.apply(x.mm(w1));
-            var yPred = hRelu.mm(w2);
-            reluNode ??= GradFn.NameOf(hRelu);
-
-            var loss = (yPred - y).pow(2).sum();
-            if (t == 0) context.RecordGraph("loss, step 0", loss, ("w1", w1), ("w2", w2), ("h_relu", hRelu), ("y_pred", yPred), ("loss", loss));
-            double lossValue = Py.Item(loss);
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            context.Print(t, lossValue);
-            losses.Add(lossValue);
-
-            loss.backward();
-
-            using (torch.no_grad())
-            {
-                w1.sub_(w1.grad! * s.LearningRate);
-                w2.sub_(w2.grad! * s.LearningRate);
-                w1.grad!.zero_();
-                w2.grad!.zero_();
-            }
-        }
-
-        context.Print($"relu(x.mm(w1)).grad_fn is libtorch's {reluNode} node, which calls {nameof(MyReLU)}.backward (PyTorch: MyReLUBackward)");
-        context.Record("relu grad_fn", reluNode);
-
-        // Not in the tutorial: MyReLU's hand-written backward checked against central differences.
-        // The points keep away from 0, where ReLU has no derivative: a difference across the kink
-        // measures the two slopes' average, 0.5, where MyReLU's backward gives 1, and would fail.
-        context.Print("# not in the tutorial: gradcheck(MyReLU.apply, x) in float64 at x = -1.5, -0.3, 0.2, 1.1, 2.4 (away from 0, where ReLU has no derivative)");
-        var points = torch.tensor(new[] { -1.5, -0.3, 0.2, 1.1, 2.4 }, float64, device: context.Device, requires_grad: true);
-        GradCheckReport check = GradCheck.Run(inputs => MyReLU.apply(inputs[0]), [points]);
-        context.Print(check.Verdict);
-        context.Record("gradcheck passed", check.Passed);
-        context.Record("loss", losses);
-        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
     }
 }

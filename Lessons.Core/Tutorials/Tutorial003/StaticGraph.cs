@@ -17,30 +17,49 @@ public sealed class StaticGraph : Lesson
     public override string Id => "static-graph";
     public override string Title => "TensorFlow:Static Graphs: define the graph once, run it many times";
     public override LessonSource Source => new("003_70fc5fa5f084adce.txt", 3, "TensorFlow:Static Graphs", Position: 1, Numbered: false);
-    public override string Notes => """
-        TensorFlow 1 builds the computational graph once (placeholders for the data, variables for
-        the weights, the forward pass, tf.gradients and the assign ops that update the weights)
-        and then executes that same graph 500 times in a session, feeding x and y each time.
-        PyTorch instead records a new graph at every forward pass. The static graph can be
-        optimised before it runs, a cost paid once; the dynamic graph lets ordinary control flow
-        depend on the data. Third program of 003. Porting notes: libtorch's static graphs are
-        TorchScript, so the whole TensorFlow graph becomes one script function compiled once with
-        torch.jit.compile: forward, loss, torch.autograd.grad inside the script, and the weights
-        updated in place (the assign). The tutorial is unseeded; the lesson seeds 0 (--seed changes
-        it, within numpy's 0 to 2**32 - 1) for both of its generators. The weights,
-        tf.random_normal in float32, come from torch.randn (TensorFlow's own generator is not
-        reproduced). The data x and y are numpy's own draws: its legacy generator (MT19937
-        seeded as np.random.seed(seed) seeds it, normals by its polar method) written in C#, so
-        np.random.seed(0) in Python gives the same float64 x_value and y_value; feeding them to
-        the float32 placeholders rounds them to float32, as the lesson does before running the
-        graph. Everything is drawn on the CPU and then moved to the lesson's device.
-        The losses print as numpy float32 values, as sess.run returns them. The lesson ends with a
-        loop whose length depends on the data (Newton's iteration for a square root, run until it
-        converges) that backward differentiates through. The lesson static-and-dynamic-graphs
-        (001 §2) shows the difference side by side: the autograd graphs one eager function records
-        for two inputs, and the same function compiled once with TorchScript.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        TwoLayerSettings s = TwoLayerNet.Read(context);
+
+        // First we set up the computational graph, once.
+        var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
+
+        // The variables' initialiser runs first in the session (tf.random_normal, here torch's
+        // generator), then numpy draws the data with its own generator. All on the CPU (the same
+        // numbers on any device), then moved.
+        context.ManualSeed();
+        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
+        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
+        NumpyRandomState numpy = context.NumpySeed();
+        var xValue = numpy.RandnTensor(s.N, s.DIn);
+        var yValue = numpy.RandnTensor(s.N, s.DOut);
+        // The placeholders are float32: feeding rounds numpy's float64 values to float32.
+        var x = xValue.to_type(float32).to(context.Device);
+        var y = yValue.to_type(float32).to(context.Device);
+
+        var losses = new List<double>();
+        foreach (int t in context.Steps(s.Steps))
+        {
+            // Execute the same graph again, feeding x and y; it returns the loss and updates w1, w2.
+            var loss = graph.invoke<Tensor>("train_step", x, y, w1, w2, s.LearningRate);
+            float lossValue = (float)loss.item();
+            context.Print(NumpyScalar.Float32(lossValue));
+            losses.Add(lossValue);
+        }
+        context.Record(("loss", losses), ("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses)));
+
+        context.Print("");
+        context.Print("static graph: compiled once (torch.jit.compile), then run " + s.Steps + " times with the data fed in.");
+        context.Print("Because the whole graph is known before it runs, it can be optimised once: operations fused,");
+        context.Print("memory planned, work placed on several devices, and that cost is shared by every run.");
+        context.Print("A dynamic graph is recorded anew at each forward pass, so ordinary control flow may depend on");
+        context.Print("the data; a static graph needs such loops built into it (tf.while_loop, tf.scan).");
+        context.Print("A data-dependent loop: Newton's iteration for sqrt(v), run until it converges, then backward:");
+        DataDependentLoop(context);
+    }
+
     public override IReadOnlyList<LessonOption> Options => TwoLayerNet.Options;
 
     // float32 weights and placeholders, and the float64 arrays numpy drew x and y into.
@@ -68,50 +87,6 @@ public sealed class StaticGraph : Lesson
             w2.sub_(learning_rate * grad_w2)
             return loss.detach()
         """;
-
-    public override void Run(LessonContext context)
-    {
-        TwoLayerSettings s = TwoLayerNet.Read(context);
-
-        // First we set up the computational graph, once.
-        var graph = torch.jit.compile(GraphScript + "\n"); // the parser wants a final newline
-
-        // The variables' initialiser runs first in the session (tf.random_normal, here torch's
-        // generator), then numpy draws the data with its own generator. All on the CPU (the same
-        // numbers on any device), then moved.
-        context.ManualSeed();
-        var w1 = torch.randn(s.DIn, s.H, float32).to(context.Device);
-        var w2 = torch.randn(s.H, s.DOut, float32).to(context.Device);
-        NumpyRandomState numpy = context.NumpySeed();
-        var xValue = numpy.RandnTensor(s.N, s.DIn);
-        var yValue = numpy.RandnTensor(s.N, s.DOut);
-        // The placeholders are float32: feeding rounds numpy's float64 values to float32.
-        var x = xValue.to_type(float32).to(context.Device);
-        var y = yValue.to_type(float32).to(context.Device);
-
-        var losses = new List<double>();
-        for (int t = 0; t < s.Steps; t++)
-        {
-            using var step = context.StepScope("training", t, s.Steps);
-            // Execute the same graph again, feeding x and y; it returns the loss and updates w1, w2.
-            var loss = graph.invoke<Tensor>("train_step", x, y, w1, w2, s.LearningRate);
-            float lossValue = loss.item<float>();
-            context.EnsureFinite(lossValue, "loss", t, "lower lr");
-            context.Print(NumpyScalar.Float32(lossValue));
-            losses.Add(lossValue);
-        }
-        context.Record("loss", losses);
-        context.Record("loss orders of magnitude fallen", TwoLayerNet.OrdersFallen(losses));
-
-        context.Print("");
-        context.Print("static graph: compiled once (torch.jit.compile), then run " + s.Steps + " times with the data fed in.");
-        context.Print("Because the whole graph is known before it runs, it can be optimised once: operations fused,");
-        context.Print("memory planned, work placed on several devices, and that cost is shared by every run.");
-        context.Print("A dynamic graph is recorded anew at each forward pass, so ordinary control flow may depend on");
-        context.Print("the data; a static graph needs such loops built into it (tf.while_loop, tf.scan).");
-        context.Print("A data-dependent loop: Newton's iteration for sqrt(v), run until it converges, then backward:");
-        DataDependentLoop(context);
-    }
 
     // The number of iterations, hence the graph, differs for each v; backward follows whatever ran.
     static void DataDependentLoop(LessonContext context)

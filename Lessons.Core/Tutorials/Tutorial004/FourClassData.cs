@@ -10,9 +10,9 @@ namespace Lessons.Core.Tutorials.Tutorial004;
 /// shuffled with <c>randperm</c>, and one-hot encoded.
 /// </summary>
 /// <param name="X">The points, [4N, 2], in shuffled order.</param>
-/// <param name="Labels">The class of each point, [4N], float32 as in the tutorial (0., 1., 2., 3.).</param>
-/// <param name="OneHot">The labels one-hot encoded, [4N, 4] (the tutorial's Y).</param>
-public sealed record FourClassData(Tensor X, Tensor Labels, Tensor OneHot)
+/// <param name="y">The class of each point, [4N], float32 as in the tutorial (0., 1., 2., 3.).</param>
+/// <param name="Y">The labels one-hot encoded, [4N, 4] (In[2]'s <c>Y = OneHot(y, 4)</c>).</param>
+public sealed record FourClassData(Tensor X, Tensor y, Tensor Y)
 {
     public const int Classes = 4;
 
@@ -63,7 +63,7 @@ public sealed record FourClassData(Tensor X, Tensor Labels, Tensor OneHot)
         var shuffle = torch.randperm(points.shape[0]);
         points = points.index_select(0, shuffle);   // X[idx, :]
         labels = labels.index_select(0, shuffle).flatten();
-        var oneHot = OneHotEncode(labels, Classes);
+        var oneHot = OneHot(labels, Classes);
         return new FourClassData(points.to(device), labels.to(device), oneHot.to(device));
     }
 
@@ -80,6 +80,6 @@ public sealed record FourClassData(Tensor X, Tensor Labels, Tensor OneHot)
     /// The tutorial's OneHot(y, K): a [E, K] matrix of zeros with a 1 in each row at the label's
     /// column, float32. The tutorial fills it element by element; one_hot does it in one call.
     /// </summary>
-    public static Tensor OneHotEncode(Tensor labels, int classes) =>
+    public static Tensor OneHot(Tensor labels, int classes) =>
         torch.nn.functional.one_hot(labels.flatten().to_type(ScalarType.Int64), classes).to_type(ScalarType.Float32);
 }

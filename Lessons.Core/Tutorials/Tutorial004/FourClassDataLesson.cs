@@ -4,47 +4,33 @@ using static TorchSharp.torch;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// The chapter's data: four noisy clusters, one per quadrant, labelled 0-3, shuffled and
-/// one-hot encoded. Every later stage trains on exactly these points.
-/// </summary>
+/// <summary>The chapter's data: four noisy clusters, one per quadrant, labelled 0-3, shuffled and one-hot encoded.</summary>
 public sealed class FourClassDataLesson : Lesson
 {
     public override string Id => "four-class-data";
     public override string Title => "准备数据: four clusters, shuffled, one-hot";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 1, "In[2] 准备数据", Numbered: false);
-    public override string Notes => """
-        The chapter's data set: after torch.manual_seed(0), four clusters of N = 200 points,
-        each coordinate randn · var + (±1) with var = 0.5, around (1, 1), (-1, 1), (-1, -1) and
-        (1, -1), labelled 0, 1, 2, 3 by quadrant; the points are stacked, shuffled with one
-        randperm, and the labels one-hot encoded (Y, [800, 4]). The tutorial then draws a
-        scatter plot coloured by label; it prints no numbers. Section "准备数据", In[2]. Porting
-        notes: the text's "11", "12", "13", "14" are the label tensors l1-l4, whose randn draws
-        (multiplied by 0) still advance the generator, so they are drawn here too, in the
-        tutorial's order (x1, y1, l1, x3, y3, l3, x4, y4, l4, x2, y2, l2); the tutorial's
-        element-by-element OneHot loop is one_hot here. The transcript (shapes, the first
-        points, points per class) is this port's; the results hold what the scatter plot needs.
-        """;
     public override long? Seed => 0;
+
+    public override void Run(LessonContext context)
+    {
+        // In[2]: N = 200, var = 0.5, manual_seed(0), the four clusters stacked and shuffled, Y = OneHot(y, 4).
+        var (X, y, Y) = FourClassData.Build(context);
+        context.Print("X:", new Size(X.shape), "y:", new Size(y.shape), "Y:", new Size(Y.shape));
+        context.Print("X[:3] =", X[..3]);
+        context.Print("y[:3] =", y[..3]);
+        context.Print("Y[:3] =", Y[..3]);
+        var perClass = torch.bincount(y.to_type(ScalarType.Int64), minlength: FourClassData.Classes);
+        context.Print("points per class:", perClass);
+        context.Record("Y", Y);
+
+        // plt.scatter(X.numpy()[:,0], X.numpy()[:,1], c=y.numpy())
+        context.plt.scatter(X[.., 0], X[.., 1], c: y);
+    }
+
     public override IReadOnlyList<LessonOption> Options => FourClassData.Options;
 
     // The data, and its one-hot Y recorded too (16 numbers a cluster point).
     public override double EstimateBytes(OptionValues options) =>
         FourClassData.EstimateBytes(options) + 16.0 * options.Get(FourClassData.PointsPerClass) * MemoryEstimate.RecordedNumber;
-
-    public override void Run(LessonContext context)
-    {
-        var data = FourClassData.Build(context);
-        context.Print("X:", new Size(data.X.shape), "y:", new Size(data.Labels.shape), "Y:", new Size(data.OneHot.shape));
-        context.Print("X[:3] =", data.X[..3]);
-        context.Print("y[:3] =", data.Labels[..3]);
-        context.Print("Y[:3] =", data.OneHot[..3]);
-        var perClass = torch.bincount(data.Labels.to_type(ScalarType.Int64), minlength: FourClassData.Classes);
-        context.Print("points per class:", perClass);
-
-        // What plt.scatter(X[:,0], X[:,1], c=y) needs.
-        FourClassTraining.RecordPoints(context, data);
-        context.Record("Y", data.OneHot);
-        context.Record("points per class", perClass);
-    }
 }

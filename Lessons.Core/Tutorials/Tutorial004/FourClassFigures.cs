@@ -12,7 +12,7 @@ static class ClassColors
     /// <summary>The points, coloured by class.</summary>
     public static void Scatter(Plot plot, LessonRun run)
     {
-        double[] xs = run.Numbers("X[:,0]"), ys = run.Numbers("X[:,1]"), labels = run.Numbers("y");
+        double[] xs = run.Numbers(FourClassResults.FirstCoordinate), ys = run.Numbers(FourClassResults.SecondCoordinate), labels = run.Numbers(FourClassResults.Labels);
         for (int c = 0; c < All.Length; c++)
         {
             int label = c;
@@ -50,18 +50,18 @@ public abstract class FourClassStageFigures : LessonFigures
     public override IEnumerable<Figure> Draw(LessonRun run)
     {
         yield return new Figure($"{LessonId}-loss", plot =>
-            FigureStyle.LossCurve(plot, run.Numbers("loss"), $"{LessonId}: loss"));
+            FigureStyle.LossCurve(plot, run.Numbers(FourClassResults.Loss), $"{LessonId}: loss", xLabel: (string)run.Results[Pyplot.XLabel]!, yLabel: (string)run.Results[Pyplot.YLabel]!));
         yield return new Figure($"{LessonId}-regions", plot =>
-            DrawRegions(plot, run, run.Rows("decision regions"),
-                $"{LessonId}: decision regions of the trained net (accuracy {run.Number("accuracy"):P2})"));
+            DrawRegions(plot, run, run.Rows(FourClassResults.Regions),
+                $"{LessonId}: decision regions of the trained net (accuracy {run.Number(FourClassResults.Accuracy):P2})"));
     }
 
     public override IEnumerable<Animation> Animations(LessonRun run)
     {
-        double[] iterations = run.Numbers("region snapshot iterations");
-        double[] losses = run.Numbers("loss");
-        int n = run.Numbers("decision regions axis").Length;
-        var grids = ((System.Collections.IList)run.Results["region snapshots"]!).Cast<string>().ToList();
+        double[] iterations = run.Numbers(FourClassResults.SnapshotIterations);
+        double[] losses = run.Numbers(FourClassResults.Loss);
+        int n = run.Numbers(FourClassResults.RegionsAxis).Length;
+        var grids = ((System.Collections.IList)run.Results[FourClassResults.Snapshots]!).Cast<string>().ToList();
         var frames = new List<Action<Plot>>();
         for (int k = 0; k < grids.Count; k++)
         {
@@ -70,16 +70,16 @@ public abstract class FourClassStageFigures : LessonFigures
             frames.Add(plot => DrawRegions(plot, run, classes,
                 $"{LessonId}: decision regions at iteration {iteration} (loss {losses[iteration]:F4})"));
         }
-        frames.Add(plot => DrawRegions(plot, run, run.Rows("decision regions"),
-            $"{LessonId}: after {losses.Length} iterations (accuracy {run.Number("accuracy"):P2})"));
+        frames.Add(plot => DrawRegions(plot, run, run.Rows(FourClassResults.Regions),
+            $"{LessonId}: after {losses.Length} iterations (accuracy {run.Number(FourClassResults.Accuracy):P2})"));
         yield return new Animation(LessonId, frames, FramesPerSecond: 10, Pace: "this port's choice (the tutorial plots only the loss)",
-            Caption: $"the decision regions every {FourClassTraining.RegionSnapshots.SnapshotEvery} iterations, then after the last");
+            Caption: $"the decision regions every {StageRecord.SnapshotEvery} iterations, then after the last");
     }
 
     /// <summary>The class picked at each grid point (row i is y = axis[i]) as coloured regions, the data on top.</summary>
     static void DrawRegions(Plot plot, LessonRun run, double[][] classes, string title)
     {
-        double[] axis = run.Numbers("decision regions axis");
+        double[] axis = run.Numbers(FourClassResults.RegionsAxis);
         int n = axis.Length;
         // Heatmap rows run from the top down: the first row is the largest y.
         var values = new double[n, n];

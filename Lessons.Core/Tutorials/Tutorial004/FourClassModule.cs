@@ -1,35 +1,55 @@
 using Lessons.Core.Catalog;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Lessons.Core.Tutorials.Tutorial004.FourClass;
 using static TorchSharp.torch;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// The network as an nn.Module that owns its parameters, with each bias folded into its weight
-/// matrix as an extra row: [X 1]·[W; b] = X·W + b.
-/// </summary>
+/// <summary>The network as an nn.Module that owns its parameters, each bias folded into its weights: [X 1]·[W; b].</summary>
 public sealed class FourClassModule : Lesson
 {
     public override string Id => "four-class-module";
     public override string Title => "引入class: the network as an nn.Module with bias-augmented weights";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 4, "In[13]-In[16] 引入class", Numbered: false);
-    public override string Notes => """
-        MyNet(torch.nn.Module) keeps its learnable parameters itself, so forward needs only X and
-        net.parameters() hands them all to the optimizer; net(X) calls forward. Each layer's bias
-        becomes an extra row of its weights and each layer's input an extra column of ones:
-        W1 is [3, 3], W2 [4, 3], W3 [4, 4]. The training loop is In[11]'s. The tutorial notes the
-        result is similar to before but not identical, because the parameters drawn after
-        manual_seed(0) now have other shapes, so other values land in W and b. Section "引入class",
-        In[13]-In[16]. Porting notes: MyNet is a C# class deriving nn.Module<Tensor, Tensor>; its
-        fields are registered as parameters by RegisterComponents. The tutorial only plots the
-        loss; the transcript's loss ends and accuracy are this port's.
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-    public override double EstimateBytes(OptionValues options) =>
-        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+    public override void Run(LessonContext context)
+    {
+        // In[2]: the chapter's data; In[4]: alpha.
+        var (X, y, Y) = FourClassData.Build(context);
+        double alpha = context.Get(FourClassTraining.Alpha);
+
+        // In[15]
+        context.ManualSeed();
+        // 生成网络
+        var net = new MyNet();
+        net.to(context.Device);
+        // 定义optimizer
+        var optimizer = torch.optim.SGD(net.parameters(), alpha);   // lr=alpha
+        // 训练网络
+        var Loss = new List<double>();
+        context.Observe(new StageRecord(context, net, X, y));
+        foreach (int i in context.Steps(context.Get(FourClassTraining.Iterations)))
+        {
+            var pred = net.call(X);
+            var L = loss(pred, Y);
+            optimizer.zero_grad();
+            L.backward();
+            Loss.Add(L.item());
+            optimizer.step();
+        }
+
+        // In[16]
+        context.plt.plot(Loss);
+        context.plt.xlabel("epoch", fontsize: 20);
+        context.plt.ylabel("loss", fontsize: 20);
+
+        // This port's: the loss curve's ends, and In[9]'s accuracy, "similar to before".
+        var accuracy = (torch.argmax(net.call(X), dim: 1) == y).sum() / y.numel();
+        if (Loss.Count > 0) context.Print("Loss[0] =", Loss[0], "Loss[-1] =", Loss[^1]);
+        context.Print("accuracy:", accuracy);
+    }
 
     /// <summary>In[13]: three bias-augmented weight matrices and a sigmoid after each layer.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
@@ -40,38 +60,35 @@ public sealed class FourClassModule : Lesson
 
         public MyNet() : base(nameof(MyNet))
         {
-            // One extra row per matrix: it plays the role of b.
+            // 定义可学习参数: one extra row per matrix, which plays the role of b.
             W1 = new Parameter(torch.randn(2 + 1, 3) * 0.01, requires_grad: true);
             W2 = new Parameter(torch.randn(3 + 1, 3) * 0.01, requires_grad: true);
             W3 = new Parameter(torch.randn(3 + 1, 4) * 0.01, requires_grad: true);
             RegisterComponents();
         }
 
-        static Tensor Act(Tensor X) => torch.sigmoid(X);
-
-        static Tensor WithOnes(Tensor A) => torch.hstack(A, torch.ones(A.shape[0], 1, device: A.device));
+        static Tensor act(Tensor X) => torch.sigmoid(X);
 
         public override Tensor forward(Tensor X)
         {
-            var A0 = WithOnes(X);   // one column of ones
+            // 扩展出一列1
+            var A0 = torch.hstack(X, torch.ones(X.shape[0], 1, device: X.device));
             var Z1 = torch.matmul(A0, W1);
-            var A1 = WithOnes(Act(Z1));
+            var A1 = act(Z1);
+            A1 = torch.hstack(A1, torch.ones(A1.shape[0], 1, device: A1.device));
             var Z2 = torch.matmul(A1, W2);
-            var A2 = WithOnes(Act(Z2));
+            var A2 = act(Z2);
+            A2 = torch.hstack(A2, torch.ones(A2.shape[0], 1, device: A2.device));
             var Z3 = torch.matmul(A2, W3);
-            var A3 = Act(Z3);
+            var A3 = act(Z3);
             return A3;
         }
     }
 
-    public override void Run(LessonContext context)
-    {
-        var data = FourClassData.Build(context);
+    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-        // In[15]: manual_seed(0), the net, SGD over net.parameters(), In[11]'s loop.
-        context.ManualSeed();
-        var net = new MyNet();
-        net.to(context.Device);
-        FourClassTraining.TrainModule(context, data, net);
-    }
+    public override string DivergenceHint => FourClassTraining.DivergenceHint;
+
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
 }

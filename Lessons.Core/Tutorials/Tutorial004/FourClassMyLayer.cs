@@ -1,41 +1,57 @@
 using Lessons.Core.Catalog;
 using TorchSharp;
+using static Lessons.Core.Tutorials.Tutorial004.FourClass;
 using static TorchSharp.torch;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// A layer that includes its activation (MyLayer), three of them chained, and a softmax over the
-/// four outputs so that each row sums to 1.
-/// </summary>
+/// <summary>A layer that includes its activation (MyLayer), three of them chained, and a softmax over the four outputs.</summary>
 public sealed class FourClassMyLayer : Lesson
 {
     public override string Id => "four-class-my-layer";
     public override string Title => "讨论: a layer that includes its activation, and a softmax output";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 5, "In[20]-In[21] 讨论", Position: 2, Numbered: false);
-    public override string Notes => """
-        Writing a layer yourself means you can change it: MyLayer folds the sigmoid into the
-        weighted sum, so the network no longer applies activations, and In[21]'s MyNet chains
-        layer1, layer2, layer3 and ends with torch.nn.functional.softmax(A3, dim=1), which makes
-        each row of outputs sum to 1 (the normalisation the optimizer section talks about).
-        The tutorial defines this network but never trains it; this lesson trains it with the
-        chapter's loop (manual_seed(0), SGD, alpha 0.5, 10000 iterations) so the stage can be run
-        and compared. Its layers draw the same weights as four-class-weighted-sum's. It barely
-        learns at those settings: training starts on a plateau (loss about 2.2493, all outputs
-        alike) that even four-class-raw leaves only after about 3800 iterations (its recorded
-        loss is still 2.249 at iteration 3500, falls below 2.2 at 3832 and reaches 1.58 by
-        4000), and the softmax shrinks the gradients, so 10000 iterations end still on it; the
-        lesson says so.
-        With --set alpha=2 --set iterations=60000 it gets off (accuracy about 0.95). Softmax of
-        sigmoids also bounds each output to [1/(1+3e), e/(e+3)], so the chapter's cross-entropy
-        against one-hot targets can never get low. Section "可复用性 / 讨论", In[20]-In[21].
-        Porting note: the training and the whole transcript are this port's additions.
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-    public override double EstimateBytes(OptionValues options) =>
-        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
+    public override void Run(LessonContext context)
+    {
+        // In[2]: the chapter's data; In[4]: alpha.
+        var (X, y, Y) = FourClassData.Build(context);
+        double alpha = context.Get(FourClassTraining.Alpha);
+
+        // Not in the text: In[21]'s net trained as In[19] trains its own, after manual_seed(0).
+        context.ManualSeed();
+        var net = new MyNet();
+        net.to(context.Device);
+        var optimizer = torch.optim.SGD(net.parameters(), alpha);   // lr=alpha
+        var Loss = new List<double>();
+        context.Observe(new StageRecord(context, net, X, y));
+        foreach (int i in context.Steps(context.Get(FourClassTraining.Iterations)))
+        {
+            var pred = net.call(X);
+            var L = loss(pred, Y);
+            optimizer.zero_grad();
+            L.backward();
+            Loss.Add(L.item());
+            optimizer.step();
+        }
+        context.plt.plot(Loss);
+        context.plt.xlabel("epoch", fontsize: 20);
+        context.plt.ylabel("loss", fontsize: 20);
+
+        var output = net.call(X);
+        var accuracy = (torch.argmax(output, dim: 1) == y).sum() / y.numel();
+        if (Loss.Count > 0) context.Print("Loss[0] =", Loss[0], "Loss[-1] =", Loss[^1]);
+        context.Print("accuracy:", accuracy);
+        if (Loss.Count > 0 && Loss[0] - Loss[^1] < 1e-3)
+            context.Print("the loss has barely moved: still on the initial plateau (try --set alpha=2 --set iterations=60000)");
+
+        // softmax(dim=1): every row of outputs sums to 1.
+        var rowSums = output.sum(1);
+        context.Print("output.sum(dim=1)[:3] =", rowSums[..3]);
+        context.Record("max |row sum - 1|", (rowSums - 1).abs().max());
+        context.Record("output[:3]", output[..3]);
+    }
 
     /// <summary>In[21]: three MyLayers and a softmax over the classes.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
@@ -61,28 +77,10 @@ public sealed class FourClassMyLayer : Lesson
         }
     }
 
-    public override void Run(LessonContext context)
-    {
-        var data = FourClassData.Build(context);
+    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-        // Not in the text: trained as every other stage is, after manual_seed(0).
-        context.ManualSeed();
-        var net = new MyNet();
-        net.to(context.Device);
-        context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
+    public override string DivergenceHint => FourClassTraining.DivergenceHint;
 
-        var output = net.call(data.X);
-        var accuracy = FourClassTraining.Accuracy(output, data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
-        context.Print("accuracy:", accuracy);
-        if (losses.Count > 0 && losses[0] - losses[^1] < 1e-3)
-            context.Print("the loss has barely moved: still on the initial plateau (try --set alpha=2 --set iterations=60000)");
-
-        // softmax(dim=1): every row of outputs sums to 1.
-        var rowSums = output.sum(1);
-        context.Print("output.sum(dim=1)[:3] =", rowSums[..3]);
-        context.Record("max |row sum - 1|", (rowSums - 1).abs().max());
-        context.Record("output[:3]", output[..3]);
-    }
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
 }

@@ -1,107 +1,80 @@
 using Lessons.Core.Catalog;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
+using static Lessons.Core.Tutorials.Tutorial004.FourClass;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// The 2-3-3-4 sigmoid network from raw tensors: six parameters, a hand-written forward pass and
-/// loss, autograd for the gradients, and a hand-written gradient-descent update.
-/// </summary>
+/// <summary>The 2-3-3-4 sigmoid network from raw tensors: autograd's gradients, the update by hand.</summary>
 public sealed class FourClassRaw : Lesson
 {
     public override string Id => "four-class-raw";
     public override string Title => "只用PyTorch求梯度: the 2-3-3-4 network from raw tensors";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 2, "In[4]-In[9] 只用PyTorch求梯度", Numbered: false);
-    public override string Notes => """
-        The chapter's first network uses PyTorch only for its gradients: the weights W1, W2, W3
-        and biases b1, b2, b3 are tensors drawn after torch.manual_seed(0) (randn · 0.01), the
-        forward pass is three sigmoid(A·W + b) layers (2 -> 3 -> 3 -> 4), the loss is binary
-        cross-entropy of the four outputs against the one-hot labels, summed and divided by the
-        number of points, and each of the 10000 iterations updates W = W - alpha·W.grad by hand
-        and zeroes the gradients. The tutorial reaches an accuracy of tensor(0.9550): not 100%,
-        because the clusters overlap (a point drawn into another quadrant keeps its label).
-        Section "只用PyTorch求梯度", In[4]-In[9]. Porting notes: the text's "bl" is b1 and
-        "zero ()" is zero_(); Python's W.data = W.data - alpha*W.grad becomes an in-place
-        W.sub_(alpha*W.grad) under no_grad, the same numbers. The data come from the chapter's
-        shared builder (four-class-data).
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
-
-    public override double EstimateBytes(OptionValues options) =>
-        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
 
     public override void Run(LessonContext context)
     {
-        var data = FourClassData.Build(context);
+        // In[2]: the chapter's data.
+        var (X, y, Y) = FourClassData.Build(context);
+        var device = context.Device;
 
-        // In[4]: small random parameters, drawn after a fresh manual_seed(0).
+        // In[4]
+        double alpha = context.Get(FourClassTraining.Alpha);
         context.ManualSeed();
-        var (W1, b1, W2, b2, W3, b3) = DrawParameters(context.Device);
-        Parameter[] parameters = [W1, W2, W3, b1, b2, b3];
-        context.Record("initial parameters", parameters.ToList());
+        var W1 = new Parameter((torch.randn(2, 3) * 0.01).to(device), requires_grad: true);
+        var b1 = new Parameter((torch.randn(1, 3) * 0.01).to(device), requires_grad: true);
+        var W2 = new Parameter((torch.randn(3, 3) * 0.01).to(device), requires_grad: true);
+        var b2 = new Parameter((torch.randn(1, 3) * 0.01).to(device), requires_grad: true);
+        var W3 = new Parameter((torch.randn(3, 4) * 0.01).to(device), requires_grad: true);
+        var b3 = new Parameter((torch.randn(1, 4) * 0.01).to(device), requires_grad: true);
 
-        // In[7]: autograd's gradients, the update written by hand.
-        var losses = TrainByHand(context, data, W1, W2, W3, b1, b2, b3);
+        // In[7]
+        var Loss = new List<double>();
+        context.Observe(new StageRecord(context, X => forward(X, W1, W2, W3, b1, b2, b3), [W1, W2, W3, b1, b2, b3], X, y));
+        foreach (int i in context.Steps(context.Get(FourClassTraining.Iterations)))
+        {
+            var pred = forward(X, W1, W2, W3, b1, b2, b3);
+            var L = loss(pred, Y);
+            // 反向传播
+            L.backward();
+            // 记录下loss
+            Loss.Add(L.item());
+            // 参数更新: W.data = W.data - alpha * W.grad, in place outside the graph
+            using (torch.no_grad())
+            {
+                W1.sub_(alpha * W1.grad!);
+                W2.sub_(alpha * W2.grad!);
+                W3.sub_(alpha * W3.grad!);
+                b1.sub_(alpha * b1.grad!);
+                b2.sub_(alpha * b2.grad!);
+                b3.sub_(alpha * b3.grad!);
+            }
+            // 清除之前的梯度
+            W1.grad!.zero_();
+            W2.grad!.zero_();
+            W3.grad!.zero_();
+            b1.grad!.zero_();
+            b2.grad!.zero_();
+            b3.grad!.zero_();
+        }
 
-        // In[9]: the share of points whose largest output is their class.
-        var yhat = Forward(data.X, W1, W2, W3, b1, b2, b3);
-        var accuracy = FourClassTraining.Accuracy(yhat, data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, parameters, X => Forward(X, W1, W2, W3, b1, b2, b3));
+        // In[8]
+        context.plt.plot(Loss);
+        context.plt.xlabel("epoch", fontsize: 20);
+        context.plt.ylabel("loss", fontsize: 20);
+
+        // In[9]
+        var yhat = forward(X, W1, W2, W3, b1, b2, b3);
+        var accuracy = (torch.argmax(yhat, dim: 1) == y).sum() / y.numel();
+        if (Loss.Count > 0) context.Print("Loss[0] =", Loss[0], "Loss[-1] =", Loss[^1]);
         context.Print(accuracy);
     }
 
-    /// <summary>In[7]: forward, loss, backward, record, update by hand, clear the gradients.</summary>
-    static List<double> TrainByHand(LessonContext context, FourClassData data,
-        Parameter W1, Parameter W2, Parameter W3, Parameter b1, Parameter b2, Parameter b3)
-    {
-        double alpha = context.Get(FourClassTraining.Alpha);
-        int iterations = context.Get(FourClassTraining.Iterations);
-        Parameter[] parameters = [W1, W2, W3, b1, b2, b3];
-        var losses = new List<double>(iterations);
-        var snapshots = new FourClassTraining.RegionSnapshots(context);   // for the animation
-        for (int i = 0; i < iterations; i++)
-        {
-            using var step = context.StepScope("training", i, iterations);
-            snapshots.Take(i, X => Forward(X, W1, W2, W3, b1, b2, b3));
-            var pred = Forward(data.X, W1, W2, W3, b1, b2, b3);
-            var loss = FourClassTraining.Loss(pred, data.OneHot);
-            loss.backward();
-            losses.Add(FourClassTraining.LossItem(context, loss, i));
-            using (torch.no_grad())
-            {
-                foreach (var parameter in parameters)
-                    parameter.sub_(alpha * parameter.grad!);
-            }
-            foreach (var parameter in parameters)
-                parameter.grad!.zero_();
-        }
-        snapshots.Record();
-        return losses;
-    }
+    public override IReadOnlyList<LessonOption> Options => FourClassTraining.Options;
 
-    /// <summary>
-    /// In[4] (and In[10]): W1, b1, W2, b2, W3, b3 in that order, each randn · 0.01, drawn on the
-    /// CPU generator (the tutorial's numbers) and then moved to the lesson's device.
-    /// </summary>
-    public static (Parameter W1, Parameter b1, Parameter W2, Parameter b2, Parameter W3, Parameter b3) DrawParameters(Device device)
-    {
-        Parameter Draw(int rows, int columns) => new((torch.randn(rows, columns) * 0.01).to(device), requires_grad: true);
-        return (Draw(2, 3), Draw(1, 3), Draw(3, 3), Draw(1, 3), Draw(3, 4), Draw(1, 4));
-    }
+    public override string DivergenceHint => FourClassTraining.DivergenceHint;
 
-    /// <summary>In[5] (and In[10]): three layers of sigmoid(A·W + b).</summary>
-    public static Tensor Forward(Tensor X, Tensor W1, Tensor W2, Tensor W3, Tensor b1, Tensor b2, Tensor b3)
-    {
-        var A0 = X;
-        var Z1 = torch.matmul(A0, W1) + b1;
-        var A1 = torch.sigmoid(Z1);
-        var Z2 = torch.matmul(A1, W2) + b2;
-        var A2 = torch.sigmoid(Z2);
-        var Z3 = torch.matmul(A2, W3) + b3;
-        var A3 = torch.sigmoid(Z3);
-        return A3;
-    }
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, FourClassTraining.TutorialLayers);
 }

@@ -1,37 +1,60 @@
 using Lessons.Core.Catalog;
-using Lessons.Core.Python;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Lessons.Core.Tutorials.Tutorial004.FourClass;
 using static TorchSharp.torch;
 
 namespace Lessons.Core.Tutorials.Tutorial004;
 
-/// <summary>
-/// A network of any depth: MyNet builds an nn.Sequential of MyLayers from a list of layer sizes
-/// (the topology), here [2, 10, 4].
-/// </summary>
+/// <summary>A network of any depth: MyNet builds an nn.Sequential of MyLayers from a list of layer sizes, here [2, 10, 4].</summary>
 public sealed class FourClassSequential : Lesson
 {
     public override string Id => "four-class-sequential";
     public override string Title => "代码的灵活性: nn.Sequential built from a topology list";
     public override LessonSource Source => new("004_a20ad3c675e1883c.txt", 6, "In[22]-In[25] 代码的灵活性", Position: 1, Numbered: false);
-    public override string Notes => """
-        Writing self.layer1 ... self.layer100 by hand does not scale; torch.nn.Sequential holds
-        layers in order and calls them one after another. MyNet(topology) adds one MyLayer per
-        pair of consecutive sizes with add_module(f'{i}-th layer', ...), and forward is just
-        self.model(X). With topology [2, 10, 4], manual_seed(0) and the chapter's loop, the
-        lesson prints the network (In[24]) and net.model.forward(X) (In[25]): calling the inner
-        Sequential directly gives the network's output, since modules nest. Section "代码的灵活性",
-        In[22]-In[25]. Porting notes: the text lost the closing parentheses of In[24]'s output
-        and the "..." row of In[25]'s (PyTorch shows the first and last three rows of 800); the
-        transcript shows them as PyTorch prints them. Sequential.append(name, module) is
-        TorchSharp's add_module for a Sequential.
-        """;
     public override long? Seed => 0;
-    public override IReadOnlyList<LessonOption> Options => [.. FourClassTraining.Options, Topology.Option];
 
-    public override double EstimateBytes(OptionValues options) =>
-        FourClassTraining.EstimateBytes(options, Topology.Parse(options.Get(Topology.Option)));
+    public override void Run(LessonContext context)
+    {
+        // In[2]: the chapter's data; In[4]: alpha.
+        var (X, y, Y) = FourClassData.Build(context);
+        double alpha = context.Get(FourClassTraining.Alpha);
+
+        // In[23]: 随便定义一个网络的结构
+        var topology = Topology.Parse(context.Get(Topology.Option));
+        context.ManualSeed();
+        var net = new MyNet(topology);
+        net.to(context.Device);
+        var optimizer = torch.optim.SGD(net.parameters(), alpha);   // lr=alpha
+        var Loss = new List<double>();
+        context.Observe(new StageRecord(context, net, X, y));
+        foreach (int i in context.Steps(context.Get(FourClassTraining.Iterations)))
+        {
+            var pred = net.call(X);
+            var L = loss(pred, Y);
+            optimizer.zero_grad();
+            L.backward();
+            Loss.Add(L.item());
+            optimizer.step();
+        }
+        context.plt.plot(Loss);
+        context.plt.xlabel("epoch", fontsize: 20);
+        context.plt.ylabel("loss", fontsize: 20);
+
+        // In[24]
+        context.Print(net);
+
+        // In[25]: the inner Sequential called directly gives the network's output.
+        var output = net.model.forward(X);
+        context.Print(output);
+        context.Record("net.model.forward(X)[:3]", output[..3]);
+        context.Record("net.model.forward(X)[-3:]", output[^3..]);
+
+        // This port's: In[9]'s accuracy.
+        var accuracy = (torch.argmax(output, dim: 1) == y).sum() / y.numel();
+        if (Loss.Count > 0) context.Print("Loss[0] =", Loss[0], "Loss[-1] =", Loss[^1]);
+        context.Print("accuracy:", accuracy);
+    }
 
     /// <summary>In[22]: one MyLayer per pair of consecutive sizes, in a Sequential.</summary>
     sealed class MyNet : nn.Module<Tensor, Tensor>
@@ -49,31 +72,10 @@ public sealed class FourClassSequential : Lesson
         public override Tensor forward(Tensor X) => model.call(X);
     }
 
-    public override void Run(LessonContext context)
-    {
-        var data = FourClassData.Build(context);
+    public override IReadOnlyList<LessonOption> Options => [.. FourClassTraining.Options, Topology.Option];
 
-        // In[23]: a topology, manual_seed(0), the net, SGD over net.parameters(), In[11]'s loop.
-        var topology = Topology.Parse(context.Get(Topology.Option));
-        context.ManualSeed();
-        var net = new MyNet(topology);
-        net.to(context.Device);
-        context.Record("initial parameters", net.parameters().ToList());
-        var losses = FourClassTraining.Train(context, "training", net.call, net.parameters(), data);
+    public override string DivergenceHint => FourClassTraining.DivergenceHint;
 
-        // In[24]: print(net).
-        string description = ModuleText.Format(net);
-        context.Print(description);
-        context.Record("print(net)", description);
-
-        // In[25]: the inner Sequential called directly gives the network's output.
-        var output = net.model.forward(data.X);
-        context.Print(output);
-        context.Record("net.model.forward(X)[:3]", output[..3]);
-        context.Record("net.model.forward(X)[-3:]", output[^3..]);
-
-        var accuracy = FourClassTraining.Accuracy(output, data.Labels);
-        FourClassTraining.Report(context, data, losses, accuracy, net.parameters(), net.call);
-        context.Print("accuracy:", accuracy);
-    }
+    public override double EstimateBytes(OptionValues options) =>
+        FourClassTraining.EstimateBytes(options, Topology.Parse(options.Get(Topology.Option)));
 }
