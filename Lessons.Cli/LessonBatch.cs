@@ -15,10 +15,7 @@ public static class LessonBatch
     public static Option<int?> JobsOption(string description)
     {
         var jobs = new Option<int?>("--jobs") { Description = description };
-        jobs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
-        });
+        WholeNumbers.Require(jobs, 1, WholeNumbers.MaxJobs);
         return jobs;
     }
 

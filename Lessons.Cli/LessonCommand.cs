@@ -77,6 +77,7 @@ public static class LessonCommand
                 return LessonsCommandLine.Guarded(console, () =>
                 {
                     BatchInvocation batch = ValidateBatch(parsed, console);
+                    using IDisposable? folderLock = PlotsLock(parsed, console);
                     return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
                 });
             var figures = new List<string>();
@@ -84,6 +85,7 @@ public static class LessonCommand
             return LessonsCommandLine.Guarded(console, () =>
             {
                 LessonInvocation run = Validate(parsed, console);
+                using IDisposable? folderLock = PlotsLock(parsed, console);
                 folder = run.PlotsFolder;
                 Lesson lesson = run.Lesson;
                 if (run.Explain && !run.Json) console.Out.WriteLine(Explanation(lesson));
@@ -187,9 +189,16 @@ public static class LessonCommand
     static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
-        // --backward goes to the lessons that record a graph; it is an error only if none does.
+        // --backward and --seed go to the lessons where they mean something, as each --set goes to
+        // the lessons that have its option: an error only if none is such, and a note naming the
+        // others, so that a pattern need not be narrowed to the lessons an option fits.
         bool backward = parsed.GetValue<bool>("--backward");
         if (backward && !lessons.Any(l => l.RecordsGraphs)) throw NoGraphForBackward(lessons);
+        long? seed = parsed.GetValue<long?>("--seed");
+        if (seed is long given && lessons.All(l => l.Seed is null)) throw lessons.Count == 1
+            ? new SeedWithoutDrawsException(lessons[0].Id, given)
+            : new LessonUsageException($"--seed {given}: none of the {lessons.Count} lessons draws anything at random; --seed has no effect");
+
         string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
         static string OptionName(string assignment) => assignment.Split('=', 2)[0].Trim();
         static bool Has(Lesson lesson, string assignment) => lesson.Options.Any(o => o.Name == OptionName(assignment));
@@ -198,31 +207,48 @@ public static class LessonCommand
                 throw new LessonUsageException($"none of the {lessons.Count} lessons has an option '{OptionName(assignment)}'");
         string device = parsed.GetValue<string>("--device") ?? "cpu";
         var common = new List<string> { "--device", device };
-        if (parsed.GetValue<long?>("--seed") is long seed) common.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
         foreach (string flag in new[] { "--json", "--quiet", "--explain", "--graph" })
             if (parsed.GetValue<bool>(flag)) common.Add(flag);
         string? folder = parsed.GetValue<string?>("--plots");
-        if (folder is not null)
-        {
-            OutputPaths.WritableFolder("--plots", folder);
-            common.AddRange(["--plots", folder]);
-        }
+        if (folder is not null) common.AddRange(["--plots", folder]);
 
         var children = new List<(Lesson, IReadOnlyList<string>)>();
         foreach (Lesson lesson in lessons)
         {
             string[] own = assignments.Where(a => Has(lesson, a)).ToArray();
-            var settings = new LessonSettings { Device = device, Seed = parsed.GetValue<long?>("--seed"), Assignments = own };
+            long? ownSeed = lesson.Seed is null ? null : seed;
+            var settings = new LessonSettings { Device = device, Seed = ownSeed, Assignments = own };
             LessonRunner.Check(lesson, settings, resolveDevice: false);
             var args = new List<string> { "lesson", lesson.Id };
             foreach (string assignment in own) args.AddRange(["--set", assignment]);
+            if (ownSeed is long s) args.AddRange(["--seed", s.ToString(CultureInfo.InvariantCulture)]);
             args.AddRange(common);
             if (backward && lesson.RecordsGraphs) args.Add("--backward");
             children.Add((lesson, args));
         }
+        // Made only once every lesson's input has passed: a refused batch leaves no folder behind.
+        if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
         LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
+        if (backward) NotApplied(console, "--backward", lessons.Where(l => !l.RecordsGraphs).ToList(), lessons.Count, ("records", "record"), "no autograd graph");
+        if (seed is not null) NotApplied(console, "--seed", lessons.Where(l => l.Seed is null).ToList(), lessons.Count, ("draws", "draw"), "nothing at random");
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
         return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
+    }
+
+    /// <summary>
+    /// The --plots folder, held for this run: a second run writing into it at the same time is
+    /// refused, so two runs never mix their files. A child of this program writes into the folder
+    /// its parent holds, so it takes no lock of its own.
+    /// </summary>
+    static IDisposable? PlotsLock(ParseResult parsed, CliConsole console) =>
+        parsed.GetValue<string?>("--plots") is string folder && console.Report is null ? OutputPaths.Hold("--plots", folder) : null;
+
+    /// <summary>The one note that an option of a batch is left out for some of its lessons, and why.</summary>
+    static void NotApplied(CliConsole console, string option, IReadOnlyList<Lesson> without, int total, (string One, string Several) verb, string because)
+    {
+        if (without.Count == 0) return;
+        string which = without.Count <= 5 ? string.Join(", ", without.Select(l => l.Id)) : $"{string.Join(", ", without.Take(5).Select(l => l.Id))} and {without.Count - 5} more";
+        console.Notice($"note: {option} applies to {total - without.Count} of the {total} lessons; {which} {(without.Count == 1 ? verb.One : verb.Several)} {because}, so it is left out for {(without.Count == 1 ? "that one" : "those")}");
     }
 
     /// <summary>What <c>--graph</c> prints: each recorded graph as a tree, or why there is none.</summary>

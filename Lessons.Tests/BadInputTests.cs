@@ -56,7 +56,7 @@ public sealed partial class BadInputTests : IDisposable
             ["--code with an option about running"] = new(["lesson", "simple-grad", "--code", "--set", "lr=1"], ExitCodes.Usage, ["--code", "--set has nothing to do"]),
             ["--kernels with a bad value"] = new(["lesson", "simple-grad", "--kernels", "fast"], ExitCodes.Usage, ["--kernels takes 'pinned' or 'native', got 'fast'"]),
             ["a pattern that matches nothing"] = new(["lesson", "four-class-*", "nothing-*"], ExitCodes.Usage, ["no lesson matches 'nothing-*'"]),
-            ["--jobs 0"] = new(["lesson", "four-class-*", "--jobs", "0"], ExitCodes.Usage, ["--jobs needs a number of at least 1"]),
+            ["--jobs 0"] = new(["lesson", "four-class-*", "--jobs", "0"], ExitCodes.Usage, ["--jobs needs a whole number from 1 to 1024, got '0'"]),
             ["divergence names the step"] = new(["lesson", "two-layer-autograd", "--quiet", "--set", "lr=0.01", "--set", "steps=50"], ExitCodes.Diverged, ["loss became", "at step", "lower lr"], BeforeAnyWork: false),
         };
         if (OperatingSystem.IsLinux())

@@ -111,6 +111,7 @@ public static class LessonRunner
     static (IReadOnlyDictionary<string, object> Options, DeviceChoice Choice) Prepare(Lesson lesson, LessonSettings settings)
     {
         IReadOnlyDictionary<string, object> options = ParseOptions(lesson, settings.Assignments);
+        LessonSeeds.Check(lesson, settings.Seed);
         DeviceChoice choice = DeviceChoice.Parse(settings.Device);
         if (settings.CheckMemory)
             CheckMemory(lesson, options, AssignedNames(settings.Assignments), SystemMemory.AvailableBytes());
