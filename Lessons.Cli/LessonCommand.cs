@@ -108,13 +108,17 @@ public static class LessonCommand
                         console.Wrote(path);
                         if (!run.Json) console.Out.WriteLine($"figure: {path}");
                     }
+                    // Each file is listed as soon as it is whole, and an interrupt stops between files
+                    // (and between an animation's frames): what a failure or Ctrl-C leaves is all listed.
+                    void Interrupted() => console.Interrupt.ThrowIfInterrupted(folder);
                     FigureWriter.Write(result, folder, written: Written, interrupt: console.Interrupt);
-                    foreach (string animation in AnimationWriter.Write(result, folder)) Written(animation);
-                    GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
-                    foreach (string picture in pictures.Files) Written(picture);
+                    AnimationWriter.Write(result, folder, Written, console.Interrupt);
+                    Interrupted();
+                    GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"], written: Written);
                     if (pictures.Problem is not null && run.Json) console.Notice(pictures.Problem);
                     else if (pictures.Problem is not null) console.Out.WriteLine(pictures.Problem);
-                    GraphPictureResult backward = BackwardAnimation.Write(result, folder);
+                    Interrupted();
+                    GraphPictureResult backward = BackwardAnimation.Write(result, folder, console.Interrupt);
                     foreach (string gif in backward.Files) Written(gif);
                     if (backward.Problem is not null && run.Json) console.Notice(backward.Problem);
                     else if (backward.Problem is not null) console.Out.WriteLine(backward.Problem);
@@ -242,6 +246,12 @@ public static class LessonCommand
     /// </summary>
     static IDisposable? PlotsLock(ParseResult parsed, CliConsole console) =>
         parsed.GetValue<string?>("--plots") is string folder && console.Report is null ? OutputPaths.Hold("--plots", folder) : null;
+
+    /// <summary>Ctrl-C between two files of --plots: stop there, every file so far whole and listed.</summary>
+    static void ThrowIfInterrupted(this CancellationToken interrupt, string folder)
+    {
+        if (interrupt.IsCancellationRequested) throw new LessonInterruptedException($"interrupted while writing the figures into {folder}");
+    }
 
     /// <summary>The one note that an option of a batch is left out for some of its lessons, and why.</summary>
     static void NotApplied(CliConsole console, string option, IReadOnlyList<Lesson> without, int total, (string One, string Several) verb, string because)

@@ -81,13 +81,13 @@ public static class BackwardAnimation
     /// Writes <c>&lt;id&gt;-backward.gif</c> into <paramref name="directory"/>; nothing for a lesson
     /// without a backward to show, and a line saying why where one cannot be drawn.
     /// </summary>
-    public static GraphPictureResult Write(LessonRun run, string directory)
+    public static GraphPictureResult Write(LessonRun run, string directory, CancellationToken interrupt = default)
     {
         BackwardAnimationResult built = Build(run);
         if (built.Animation is not { } animation) return new GraphPictureResult([], built.Problem);
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, animation.Name + ".gif");
-        AnimationWriter.Write(animation, path);
+        AnimationWriter.Write(animation, path, interrupt);
         return new GraphPictureResult([path], null);
     }
 
