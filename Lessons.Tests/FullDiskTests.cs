@@ -100,6 +100,39 @@ public sealed partial class FullDiskTests : IDisposable
         Assert.DoesNotContain(".partial", result.Problem);
     }
 
+    /// <summary>
+    /// Every file the program writes for the user goes through <see cref="AtomicFile"/>: no other
+    /// call that writes a file appears in its source, but for the listed few that write no output of
+    /// the user's (a probe, a lock, scratch files in a temporary folder) and the exercise commands,
+    /// which keep their own whole-file writes (issue 26).
+    /// </summary>
+    [Fact]
+    public void No_file_is_written_except_through_the_atomic_writer()
+    {
+        string root = CachedRuns.RepositoryRoot();
+        var writes = new Regex(@"(?<!Atomic)File\.(WriteAll\w*|AppendAll\w*|Create\w*|Copy|Open(Write)?)\(|new (FileStream|StreamWriter)\(|\.Save(Png|Jpeg|Bmp|Webp|Svg|AsGif|AsPng|AsJpeg)\(");
+        string[] inMemory = ["gif.SaveAsGif(encoded, encoder);"]; // encodes into a MemoryStream, written by AtomicFile
+        string[] allowed =
+        [
+            "Lessons.Core/Figures/AtomicFile.cs",        // the writer itself
+            "Lessons.Cli/OutputPaths.cs",                // the probe that proves a folder writable, and the folder's lock
+            "Lessons.Core/Figures/BackwardAnimation.cs", // DOT frames in a temporary folder of its own, read back and deleted
+            "Lessons.Cli/ExerciseCommands.cs",           // the exercise files and their backups (issue 26)
+        ];
+        var found = new List<string>();
+        foreach (string project in new[] { "Lessons.Core", "Lessons.Cli" })
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(root, project), "*.cs", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (relative.Contains("/obj/") || relative.Contains("/bin/") || allowed.Contains(relative)) continue;
+                string[] lines = File.ReadAllLines(file);
+                for (int i = 0; i < lines.Length; i++)
+                    if (writes.IsMatch(lines[i]) && !lines[i].TrimStart().StartsWith("//", StringComparison.Ordinal) && !inMemory.Contains(lines[i].Trim()))
+                        found.Add($"{relative}:{i + 1}: {lines[i].Trim()}");
+            }
+        Assert.True(found.Count == 0, "writes that bypass AtomicFile:\n" + string.Join("\n", found));
+    }
+
     /// <summary>Row 4: output that cannot be written (stdout on a full disk) is one line for list and --help, as for every other command.</summary>
     [Theory]
     [InlineData("list")]
