@@ -50,7 +50,7 @@ public sealed partial class BadInputTests : IDisposable
             ["an unknown option of list"] = new(["list", "--foo"], ExitCodes.Usage, ["unknown option '--foo' for list", "valid options: --kernels"]),
             ["--set without = is worded with its flag"] = new(["lesson", "grad-accumulation", "--set", "iterations"], ExitCodes.Usage, ["--set takes name=value, got 'iterations'"]),
             ["a value for a flag"] = new(["lesson", "simple-grad", "--json=maybe"], ExitCodes.Usage, ["maybe"]),
-            ["bench --runs x"] = new(["bench", "--runs", "x"], ExitCodes.Usage, ["--runs needs an integer, got 'x'"]),
+            ["bench --runs x"] = new(["bench", "--runs", "x"], ExitCodes.Usage, ["--runs needs a whole number from 1 to 1000, got 'x'"]),
             ["bench --json below a file"] = new(["bench", "--lesson", "simple-grad", "--json", Path.Combine(AFile, "bench.json")], ExitCodes.Usage, ["--json", "is a file, not a folder"]),
             ["parity --lesson without a value"] = new(["parity", "--lesson"], ExitCodes.Usage, ["--lesson needs a value"]),
             ["--code with an option about running"] = new(["lesson", "simple-grad", "--code", "--set", "lr=1"], ExitCodes.Usage, ["--code", "--set has nothing to do"]),
