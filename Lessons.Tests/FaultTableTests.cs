@@ -81,6 +81,57 @@ public sealed class FaultTableTests : IDisposable
         LessonRunner.Check(LessonCatalog.Get("retain-graph"), beyond32Bits, resolveDevice: false); // torch takes 64 bits
     }
 
+    /// <summary>Lessons of the test's own, to show the IL reading finds numpy's seed however the code reaches it, and only then.</summary>
+    abstract class SketchLesson : Lesson
+    {
+        public override string Title => "a sketch";
+        public override LessonSource Source => new("none.txt", 1, "none");
+        public override string Notes => "";
+        public override long? Seed => 0;
+    }
+
+    sealed class SeedsNumpyDirectly : SketchLesson
+    {
+        public override string Id => "direct";
+        public override void Run(LessonContext context) => context.NumpySeed();
+    }
+
+    sealed class SeedsNumpyInALambda : SketchLesson
+    {
+        public override string Id => "lambda";
+        public override void Run(LessonContext context)
+        {
+            Action seed = () => context.NumpySeed();
+            seed();
+        }
+    }
+
+    static class DataBuilder
+    {
+        public static void Build(LessonContext context) => context.NumpySeed();
+    }
+
+    sealed class SeedsNumpyThroughAHelper : SketchLesson
+    {
+        public override string Id => "helper";
+        public override void Run(LessonContext context) => DataBuilder.Build(context);
+    }
+
+    sealed class SeedsTorch : SketchLesson
+    {
+        public override string Id => "torch";
+        public override void Run(LessonContext context) => context.ManualSeed();
+    }
+
+    [Fact]
+    public void Numpy_seeding_is_found_directly_in_a_lambda_or_through_a_helper()
+    {
+        Assert.True(LessonSeeds.DrawsWithNumpy(new SeedsNumpyDirectly()));
+        Assert.True(LessonSeeds.DrawsWithNumpy(new SeedsNumpyInALambda()));
+        Assert.True(LessonSeeds.DrawsWithNumpy(new SeedsNumpyThroughAHelper()));
+        Assert.False(LessonSeeds.DrawsWithNumpy(new SeedsTorch()));
+    }
+
     [Fact]
     public void Row_12_a_corrupt_expected_file_is_named_with_its_line()
     {

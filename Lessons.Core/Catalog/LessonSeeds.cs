@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Reflection.Emit;
 
 namespace Lessons.Core.Catalog;
 
@@ -24,34 +25,83 @@ public static class LessonSeeds
     }
 
     /// <summary>
-    /// Whether the lesson's code calls <see cref="LessonContext.NumpySeed"/>: read from the IL of its
-    /// class (with its lambdas and local functions, which the compiler puts in the class or in nested
-    /// classes), so that no lesson has to declare it and none can forget to.
+    /// Whether the lesson's code calls <see cref="LessonContext.NumpySeed"/>, directly or through code
+    /// of this assembly it calls (a shared data builder, a lambda, a local function): read from the
+    /// IL, so that no lesson has to declare it and none can forget to.
     /// </summary>
-    public static bool DrawsWithNumpy(Lesson lesson) => numpy.GetOrAdd(lesson.GetType(), type => Calls(type, NumpySeed));
-
-    static bool Calls(Type type, MethodInfo target)
+    public static bool DrawsWithNumpy(Lesson lesson) => numpy.GetOrAdd(lesson.GetType(), type =>
     {
-        const BindingFlags all = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
-        IEnumerable<MethodBase> methods = type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all));
-        foreach (MethodBase method in methods)
+        var seen = new HashSet<MethodBase>();
+        return MethodsOf(type).Any(method => Reaches(method, NumpySeed, [NumpySeed.Module, type.Module], seen));
+    });
+
+    const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+
+    // The class's methods and constructors, with those of its nested classes (where the compiler puts lambdas).
+    static IEnumerable<MethodBase> MethodsOf(Type type) =>
+        type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared))
+            .Concat(type.GetNestedTypes(Declared).SelectMany(MethodsOf));
+
+    static bool Reaches(MethodBase method, MethodInfo target, Module[] followed, HashSet<MethodBase> seen)
+    {
+        if (!seen.Add(method)) return false;
+        foreach (MethodBase called in Calls(method))
         {
-            byte[]? il = method.GetMethodBody()?.GetILAsByteArray();
-            if (il is null) continue;
-            // call (0x28) and callvirt (0x6F) take a 4-byte method token; a match on the bytes is
-            // confirmed by resolving the token in the method's module.
-            for (int i = 0; i + 4 < il.Length; i++)
+            if (called == target) return true;
+            // Only this assembly's code and the lesson's are followed: TorchSharp's and the framework's never seed numpy.
+            if (followed.Contains(called.Module) && Reaches(called, target, followed, seen)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The methods a method's IL calls, creates or takes the address of (ldftn: how a lambda's body,
+    /// which the compiler puts in a class of its own, is reached), decoded instruction by instruction.
+    /// </summary>
+    static IEnumerable<MethodBase> Calls(MethodBase method)
+    {
+        byte[]? il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null) yield break;
+        Type[]? typeArguments = method.DeclaringType is { IsGenericType: true } declaring ? declaring.GetGenericArguments() : null;
+        Type[]? methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        for (int i = 0; i < il.Length;)
+        {
+            OpCode code = il[i] == 0xFE && i + 1 < il.Length ? TwoByte[il[i + 1]] : OneByte[il[i]];
+            i += code.Size;
+            if (code.OperandType == OperandType.InlineMethod)
             {
-                if (il[i] is not (0x28 or 0x6F)) continue;
-                int token = BitConverter.ToInt32(il, i + 1);
-                if (method.Module == target.Module && token != target.MetadataToken) continue;
+                MethodBase? called = null;
                 try
                 {
-                    if (method.Module.ResolveMethod(token) == target) return true;
+                    called = method.Module.ResolveMethod(BitConverter.ToInt32(il, i), typeArguments, methodArguments);
                 }
-                catch (ArgumentException) { } // bytes that only looked like a call
+                catch (ArgumentException) { } // a token of an open generic context: not this assembly's seeding
+                if (called is not null) yield return called;
             }
+            i += OperandSize(code, il, i);
         }
-        return type.GetNestedTypes(all).Any(nested => Calls(nested, target));
+    }
+
+    static int OperandSize(OpCode code, byte[] il, int at) => code.OperandType switch
+    {
+        OperandType.InlineNone => 0,
+        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+        OperandType.InlineVar => 2,
+        OperandType.InlineI8 or OperandType.InlineR => 8,
+        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
+        _ => 4,
+    };
+
+    static readonly OpCode[] OneByte = new OpCode[256], TwoByte = new OpCode[256];
+
+    static LessonSeeds()
+    {
+        foreach (FieldInfo field in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var code = (OpCode)field.GetValue(null)!;
+            ushort value = unchecked((ushort)code.Value);
+            if (code.Size == 1) OneByte[value] = code;
+            else TwoByte[value & 0xFF] = code;
+        }
     }
 }
