@@ -76,16 +76,16 @@ public static class LessonCommand
             if (IsBatch(parsed.GetValue(id)!))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
-                    BatchInvocation batch = ValidateBatch(parsed, console);
-                    using IDisposable? folderLock = PlotsLock(parsed, console);
+                    BatchInvocation batch = ValidateBatch(parsed, console, holdFolder: true);
+                    using IDisposable? folderHold = batch.FolderHold;
                     return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
                 });
             var figures = new List<string>();
             string? folder = null;
             return LessonsCommandLine.Guarded(console, () =>
             {
-                LessonInvocation run = Validate(parsed, console);
-                using IDisposable? folderLock = PlotsLock(parsed, console);
+                LessonInvocation run = Validate(parsed, console, holdFolder: true);
+                using IDisposable? folderHold = run.FolderHold;
                 folder = run.PlotsFolder;
                 Lesson lesson = run.Lesson;
                 if (run.Explain && !run.Json) console.Out.WriteLine(Explanation(lesson));
@@ -133,7 +133,11 @@ public static class LessonCommand
     }
 
     /// <summary>What a parsed <c>lesson</c> command asks for, every part of it checked.</summary>
-    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph, bool Backward = false);
+    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph, bool Backward = false)
+    {
+        /// <summary>The --plots folder held for this run (<see cref="Hold"/>), when asked for; the caller disposes it.</summary>
+        public IDisposable? FolderHold { get; init; }
+    }
 
     /// <summary>
     /// Everything that can be wrong with the input, found before any output and without running
@@ -141,7 +145,7 @@ public static class LessonCommand
     /// available, and the --plots folder (created if missing, proven writable). Throws the usage
     /// (or device) error the command prints.
     /// </summary>
-    public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
+    public static LessonInvocation Validate(ParseResult parsed, CliConsole console, bool holdFolder = false)
     {
         Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
         bool backward = parsed.GetValue<bool>("--backward");
@@ -159,9 +163,18 @@ public static class LessonCommand
         string? folder = parsed.GetValue<string?>("--plots");
         // The figures are listed under the path as the user wrote it.
         if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
-        LessonRunner.Check(lesson, settings);
+        IDisposable? hold = holdFolder ? Hold(folder, console) : null;
+        try
+        {
+            LessonRunner.Check(lesson, settings);
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
+        }
         return new LessonInvocation(lesson, settings, folder,
-            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"), backward);
+            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"), backward) { FolderHold = hold };
     }
 
     /// <summary>The one-line refusal of <c>--backward</c> where no lesson asked for records a graph.</summary>
@@ -183,14 +196,18 @@ public static class LessonCommand
     }
 
     /// <summary>Several lessons, checked: each child's arguments, and how many run at once.</summary>
-    public sealed record BatchInvocation(IReadOnlyList<(Lesson Lesson, IReadOnlyList<string> Args)> Children, int Jobs, bool Json, bool Quiet);
+    public sealed record BatchInvocation(IReadOnlyList<(Lesson Lesson, IReadOnlyList<string> Args)> Children, int Jobs, bool Json, bool Quiet)
+    {
+        /// <summary>The --plots folder held for the batch (its children write into it), when asked for; the caller disposes it.</summary>
+        public IDisposable? FolderHold { get; init; }
+    }
 
     /// <summary>
     /// Several lessons: every one is checked first (ids, patterns, options, sizes, the --plots folder,
     /// the device), then each runs as <c>lesson &lt;id&gt;</c> in a child process with the same options.
     /// Each <c>--set</c> applies to the lessons that have that option; one that none has is an error.
     /// </summary>
-    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console)
+    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console, bool holdFolder = false)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
         // --backward and --seed go to the lessons where they mean something, as each --set goes to
@@ -232,20 +249,29 @@ public static class LessonCommand
         }
         // Made only once every lesson's input has passed: a refused batch leaves no folder behind.
         if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
-        LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
+        IDisposable? hold = holdFolder ? Hold(folder, console) : null;
+        try
+        {
+            LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
+        }
         if (backward) NotApplied(console, "--backward", lessons.Where(l => !l.RecordsGraphs).ToList(), lessons.Count, ("records", "record"), "no autograd graph");
         if (seed is not null) NotApplied(console, "--seed", lessons.Where(l => l.Seed is null).ToList(), lessons.Count, ("draws", "draw"), "nothing at random");
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
-        return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
+        return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet")) { FolderHold = hold };
     }
 
     /// <summary>
-    /// The --plots folder, held for this run: a second run writing into it at the same time is
-    /// refused, so two runs never mix their files. A child of this program writes into the folder
-    /// its parent holds, so it takes no lock of its own.
+    /// The --plots folder, held for this run before libtorch loads: a second run writing into it at
+    /// the same time is refused, so two runs never mix their files. A child of this program writes
+    /// into the folder its parent holds, so it takes no lock of its own.
     /// </summary>
-    static IDisposable? PlotsLock(ParseResult parsed, CliConsole console) =>
-        parsed.GetValue<string?>("--plots") is string folder && console.Report is null ? OutputPaths.Hold("--plots", folder) : null;
+    static IDisposable? Hold(string? folder, CliConsole console) =>
+        folder is not null && console.Report is null ? OutputPaths.Hold("--plots", folder) : null;
 
     /// <summary>Ctrl-C between two files of --plots: stop there, every file so far whole and listed.</summary>
     static void ThrowIfInterrupted(this CancellationToken interrupt, string folder)

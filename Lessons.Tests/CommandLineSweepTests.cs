@@ -178,7 +178,8 @@ public sealed partial class CommandLineSweepTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the sample took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    static CliResult Program(IReadOnlyList<string> args, string loaderLog)
+    /// <summary>The built program with these arguments, as a user runs it; the dynamic loader records each library it maps in <paramref name="loaderLog"/>.pid.</summary>
+    internal static CliResult Program(IReadOnlyList<string> args, string loaderLog)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "lessons"))
         {

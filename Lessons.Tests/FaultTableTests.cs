@@ -220,9 +220,12 @@ public sealed class FaultTableTests : IDisposable
         try
         {
             await training.Task.WaitAsync(TimeSpan.FromSeconds(60)); // it holds the folder now
-            CliResult second = CliRun.Run("lesson", "computational-graph", "--plots", plots);
+            string loaderLog = Path.Combine(scratch, "second");
+            CliResult second = CommandLineSweepTests.Program(["lesson", "computational-graph", "--plots", plots], loaderLog);
             BadInputTests.AssertOneCleanLine(second, ExitCodes.Usage, $"--plots '{plots}': another run of this program is writing into it");
             Assert.Equal("", second.Out);
+            // Refused before any work: libtorch never loaded.
+            Assert.DoesNotContain(Directory.GetFiles(scratch, "second.*"), log => File.ReadAllText(log).Contains("libtorch", StringComparison.Ordinal));
         }
         finally
         {

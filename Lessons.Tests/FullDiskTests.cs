@@ -51,7 +51,7 @@ public sealed partial class FullDiskTests : IDisposable
         Assert.DoesNotContain(".partial", result.Out + result.Err);
         string[] files = Directory.GetFiles(folder);
         string[] listed = result.Out.Split('\n').Where(l => l.StartsWith("figure: ", StringComparison.Ordinal)).Select(l => l["figure: ".Length..].TrimEnd('\r')).ToArray();
-        Assert.Equal(listed.Order(), files.Order());
+        Assert.True(listed.Order().SequenceEqual(files.Order()), $"listed: {string.Join(", ", listed)}; there: {string.Join(", ", files)}");
         Assert.All(files, file => Assert.True(IsWhole(file), $"{file} is not whole"));
         Match count = Written().Match(line);
         Assert.Equal(files.Length, count.Success ? int.Parse(count.Groups[1].Value) : 0);
