@@ -27,12 +27,12 @@ public static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Write the measurements to this JSON file." };
         var readme = new Option<string?>("--update-readme") { Description = "Rewrite the performance section of this README." };
         var pytorchOnly = new Option<bool>("--pytorch-only") { Description = "Only time the lessons beside PyTorch running the tutorials' code (whole processes, alternating)." };
+        WholeNumbers.Require(runs, 1, 1000);
         LessonsCommandLine.RequireValue(only, "himmelblau");
         var command = new Command("bench", "Measure every lesson: time, whole-process time, peak memory, allocations.") { runs, only, json, readme, pytorchOnly };
         command.SetAction(parsed => LessonsCommandLine.Guarded(console, () =>
         {
             int count = parsed.GetValue(runs);
-            if (count < 1) throw new LessonUsageException("--runs must be at least 1");
             string[] chosen = parsed.GetValue(only) ?? [];
             var lessons = chosen.Length == 0 ? LessonCatalog.All.ToList() : chosen.Select(LessonCatalog.Get).ToList();
             // The outputs are checked before the minutes of measuring, not after.

@@ -13,9 +13,26 @@ public sealed record ChildError(string Message, int ExitCode);
 /// </summary>
 public sealed record Envelope<T>(T? Payload, IReadOnlyList<string> Files, IReadOnlyList<string> Notices, ChildError? Error)
 {
-    /// <summary>The envelope of a child that ended without writing one (it crashed, or was killed).</summary>
-    public static Envelope<T> Missing(int exitCode) =>
-        new(default, [], [], new ChildError($"the child process exited {exitCode} without a report", exitCode == ExitCodes.Ok ? ExitCodes.Failed : exitCode));
+    /// <summary>
+    /// The envelope of a child that ended without writing one: it crashed, or was killed. A signal
+    /// (.NET reports 128 + its number) is named, and is a failure (exit 1), not the shell's 128 + N,
+    /// except SIGINT, which is the user's interrupt (130).
+    /// </summary>
+    public static Envelope<T> Missing(int exitCode) => new(default, [], [], exitCode switch
+    {
+        ExitCodes.Interrupted => new ChildError("its process was interrupted (signal 2, SIGINT) before it reported", ExitCodes.Interrupted),
+        > 128 and < 128 + 65 => new ChildError($"its process was killed by signal {exitCode - 128}{SignalName(exitCode - 128)} before it reported", ExitCodes.Failed),
+        _ => new ChildError($"the child process exited {exitCode} without a report", exitCode == ExitCodes.Ok ? ExitCodes.Failed : exitCode),
+    });
+
+    static string SignalName(int signal) => signal switch
+    {
+        6 => " (SIGABRT)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV)",
+        15 => " (SIGTERM)",
+        _ => "",
+    };
 }
 
 /// <summary>

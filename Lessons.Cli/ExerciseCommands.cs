@@ -23,10 +23,7 @@ public static class ExerciseCommands
             Description = $"Seconds each check may run before the learner's code is stopped (default {ExerciseRun.DefaultSeconds}).",
             DefaultValueFactory = _ => ExerciseRun.DefaultSeconds,
         };
-        timeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError($"--timeout needs a number of seconds of at least 1, got {result.GetValueOrDefault<int>()}");
-        });
+        WholeNumbers.Require(timeout, 1, 86400); // seconds: up to a day
         return timeout;
     }
 

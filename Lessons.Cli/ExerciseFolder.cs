@@ -18,7 +18,9 @@ public sealed class ExerciseFolder
     {
         if (given is not null)
         {
+            if (string.IsNullOrWhiteSpace(given) || given.Contains('\0')) throw new ExerciseUsageException($"--exercises '{given}': not a valid path");
             string full = Path.GetFullPath(given);
+            if (File.Exists(full)) throw new ExerciseUsageException($"--exercises '{given}': it is a file, not a folder");
             if (!Directory.Exists(full)) throw new ExerciseUsageException($"--exercises: no folder '{given}'");
             return new ExerciseFolder(full);
         }

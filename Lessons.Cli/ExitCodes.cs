@@ -4,8 +4,8 @@ namespace Lessons.Cli;
 public static class ExitCodes
 {
     public const int Ok = 0;
-    public const int Failed = 1;            // an unexpected error inside a lesson
-    public const int Usage = 2;             // unknown lesson or option, bad value, sizes too large for memory, unusable --plots folder
+    public const int Failed = 1;            // an unexpected error inside a lesson, a file or stdout that cannot be written, a worker killed by a signal
+    public const int Usage = 2;             // unknown lesson or option, bad value or one beyond its type, sizes too large for memory, unusable or busy --plots folder, corrupt --expected file
     public const int DeviceUnavailable = 3; // CUDA where there is none, or libtorch failed to load
     public const int Diverged = 4;          // the settings made training produce NaN or infinity
     public const int OutOfMemory = 5;       // an allocation failed while the lesson ran (the estimate missed)

@@ -15,10 +15,7 @@ public static class LessonBatch
     public static Option<int?> JobsOption(string description)
     {
         var jobs = new Option<int?>("--jobs") { Description = description };
-        jobs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n < 1) result.AddError($"--jobs needs a number of at least 1, got {n}");
-        });
+        WholeNumbers.Require(jobs, 1, WholeNumbers.MaxJobs);
         return jobs;
     }
 
@@ -47,6 +44,10 @@ public static class LessonBatch
         int exitCode = ExitCodes.Ok;
         var array = new JsonArray();
         var noticed = new HashSet<string>(StringComparer.Ordinal);
+        // Ctrl-C stops every lesson: the user hears of it once, in one line that says where the
+        // first running lesson stopped and how many had finished, not once per lesson.
+        string? interruptedAt = null;
+        int interrupted = 0, finished = 0;
         for (int i = 0; i < children.Count; i++)
         {
             ChildResult<string> result = runs[i].GetAwaiter().GetResult();
@@ -56,14 +57,23 @@ public static class LessonBatch
             else console.Out.Write(report.Payload);
             foreach (string notice in report.Notices)
                 if (noticed.Add(notice)) console.Notice(notice); // the same note from every child, once
+            if (result.ExitCode == ExitCodes.Interrupted)
+            {
+                interrupted++;
+                if (interruptedAt is null && report.Payload is not null) interruptedAt = $"{id} {report.Error?.Message ?? "was interrupted"}";
+                continue;
+            }
+            if (result.ExitCode == ExitCodes.Ok) finished++;
             // Among several lessons, an error says whose it is.
             if (report.Error is { } error) console.Error.WriteLine($"error: {id}: {error.Message}");
-            if (!quiet && !json)
+            if (!quiet && !json && interrupted == 0)
                 console.Error.WriteLine($"[lessons] {i + 1}/{children.Count} {id}: {(result.ExitCode == 0 ? "done" : $"exit {result.ExitCode}")} in {result.Seconds:F1} s");
             if (exitCode == ExitCodes.Ok && result.ExitCode != ExitCodes.Ok) exitCode = result.ExitCode;
         }
         if (json) console.Out.WriteLine(array.ToJsonString(RunJson.Options));
-        return exitCode;
+        if (interrupted == 0) return exitCode;
+        console.Error.WriteLine($"error: interrupted{(interruptedAt is null ? "" : $": {interruptedAt}")}; {finished} of {children.Count} lessons had finished, {interrupted} stopped or never started");
+        return ExitCodes.Interrupted;
     }
 
     static JsonNode JsonResult(string id, ChildResult<string> result) =>

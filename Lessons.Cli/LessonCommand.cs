@@ -76,14 +76,16 @@ public static class LessonCommand
             if (IsBatch(parsed.GetValue(id)!))
                 return LessonsCommandLine.Guarded(console, () =>
                 {
-                    BatchInvocation batch = ValidateBatch(parsed, console);
+                    BatchInvocation batch = ValidateBatch(parsed, console, holdFolder: true);
+                    using IDisposable? folderHold = batch.FolderHold;
                     return LessonBatch.Run(console, batch.Children, batch.Jobs, batch.Json, batch.Quiet);
                 });
             var figures = new List<string>();
             string? folder = null;
             return LessonsCommandLine.Guarded(console, () =>
             {
-                LessonInvocation run = Validate(parsed, console);
+                LessonInvocation run = Validate(parsed, console, holdFolder: true);
+                using IDisposable? folderHold = run.FolderHold;
                 folder = run.PlotsFolder;
                 Lesson lesson = run.Lesson;
                 if (run.Explain && !run.Json) console.Out.WriteLine(Explanation(lesson));
@@ -106,13 +108,17 @@ public static class LessonCommand
                         console.Wrote(path);
                         if (!run.Json) console.Out.WriteLine($"figure: {path}");
                     }
+                    // Each file is listed as soon as it is whole, and an interrupt stops between files
+                    // (and between an animation's frames): what a failure or Ctrl-C leaves is all listed.
+                    void Interrupted() => console.Interrupt.ThrowIfInterrupted(folder);
                     FigureWriter.Write(result, folder, written: Written, interrupt: console.Interrupt);
-                    foreach (string animation in AnimationWriter.Write(result, folder)) Written(animation);
-                    GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"]);
-                    foreach (string picture in pictures.Files) Written(picture);
+                    AnimationWriter.Write(result, folder, Written, console.Interrupt);
+                    Interrupted();
+                    GraphPictureResult pictures = GraphPictures.Write(result, folder, ["svg", "png"], written: Written);
                     if (pictures.Problem is not null && run.Json) console.Notice(pictures.Problem);
                     else if (pictures.Problem is not null) console.Out.WriteLine(pictures.Problem);
-                    GraphPictureResult backward = BackwardAnimation.Write(result, folder);
+                    Interrupted();
+                    GraphPictureResult backward = BackwardAnimation.Write(result, folder, console.Interrupt);
                     foreach (string gif in backward.Files) Written(gif);
                     if (backward.Problem is not null && run.Json) console.Notice(backward.Problem);
                     else if (backward.Problem is not null) console.Out.WriteLine(backward.Problem);
@@ -127,7 +133,11 @@ public static class LessonCommand
     }
 
     /// <summary>What a parsed <c>lesson</c> command asks for, every part of it checked.</summary>
-    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph, bool Backward = false);
+    public sealed record LessonInvocation(Lesson Lesson, LessonSettings Settings, string? PlotsFolder, bool Json, bool Quiet, bool Explain, bool Graph, bool Backward = false)
+    {
+        /// <summary>The --plots folder held for this run (<see cref="Hold"/>), when asked for; the caller disposes it.</summary>
+        public IDisposable? FolderHold { get; init; }
+    }
 
     /// <summary>
     /// Everything that can be wrong with the input, found before any output and without running
@@ -135,7 +145,7 @@ public static class LessonCommand
     /// available, and the --plots folder (created if missing, proven writable). Throws the usage
     /// (or device) error the command prints.
     /// </summary>
-    public static LessonInvocation Validate(ParseResult parsed, CliConsole console)
+    public static LessonInvocation Validate(ParseResult parsed, CliConsole console, bool holdFolder = false)
     {
         Lesson lesson = LessonCatalog.Select(parsed.GetValue<string[]>("id")!).Single();
         bool backward = parsed.GetValue<bool>("--backward");
@@ -153,9 +163,18 @@ public static class LessonCommand
         string? folder = parsed.GetValue<string?>("--plots");
         // The figures are listed under the path as the user wrote it.
         if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
-        LessonRunner.Check(lesson, settings);
+        IDisposable? hold = holdFolder ? Hold(folder, console) : null;
+        try
+        {
+            LessonRunner.Check(lesson, settings);
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
+        }
         return new LessonInvocation(lesson, settings, folder,
-            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"), backward);
+            parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"), parsed.GetValue<bool>("--explain"), parsed.GetValue<bool>("--graph"), backward) { FolderHold = hold };
     }
 
     /// <summary>The one-line refusal of <c>--backward</c> where no lesson asked for records a graph.</summary>
@@ -177,19 +196,30 @@ public static class LessonCommand
     }
 
     /// <summary>Several lessons, checked: each child's arguments, and how many run at once.</summary>
-    public sealed record BatchInvocation(IReadOnlyList<(Lesson Lesson, IReadOnlyList<string> Args)> Children, int Jobs, bool Json, bool Quiet);
+    public sealed record BatchInvocation(IReadOnlyList<(Lesson Lesson, IReadOnlyList<string> Args)> Children, int Jobs, bool Json, bool Quiet)
+    {
+        /// <summary>The --plots folder held for the batch (its children write into it), when asked for; the caller disposes it.</summary>
+        public IDisposable? FolderHold { get; init; }
+    }
 
     /// <summary>
     /// Several lessons: every one is checked first (ids, patterns, options, sizes, the --plots folder,
     /// the device), then each runs as <c>lesson &lt;id&gt;</c> in a child process with the same options.
     /// Each <c>--set</c> applies to the lessons that have that option; one that none has is an error.
     /// </summary>
-    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console)
+    static BatchInvocation ValidateBatch(ParseResult parsed, CliConsole console, bool holdFolder = false)
     {
         IReadOnlyList<Lesson> lessons = LessonCatalog.Select(parsed.GetValue<string[]>("id")!);
-        // --backward goes to the lessons that record a graph; it is an error only if none does.
+        // --backward and --seed go to the lessons where they mean something, as each --set goes to
+        // the lessons that have its option: an error only if none is such, and a note naming the
+        // others, so that a pattern need not be narrowed to the lessons an option fits.
         bool backward = parsed.GetValue<bool>("--backward");
         if (backward && !lessons.Any(l => l.RecordsGraphs)) throw NoGraphForBackward(lessons);
+        long? seed = parsed.GetValue<long?>("--seed");
+        if (seed is long given && lessons.All(l => l.Seed is null)) throw lessons.Count == 1
+            ? new SeedWithoutDrawsException(lessons[0].Id, given)
+            : new LessonUsageException($"--seed {given}: none of the {lessons.Count} lessons draws anything at random; --seed has no effect");
+
         string[] assignments = parsed.GetValue<string[]>("--set") ?? [];
         static string OptionName(string assignment) => assignment.Split('=', 2)[0].Trim();
         static bool Has(Lesson lesson, string assignment) => lesson.Options.Any(o => o.Name == OptionName(assignment));
@@ -198,31 +228,63 @@ public static class LessonCommand
                 throw new LessonUsageException($"none of the {lessons.Count} lessons has an option '{OptionName(assignment)}'");
         string device = parsed.GetValue<string>("--device") ?? "cpu";
         var common = new List<string> { "--device", device };
-        if (parsed.GetValue<long?>("--seed") is long seed) common.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
         foreach (string flag in new[] { "--json", "--quiet", "--explain", "--graph" })
             if (parsed.GetValue<bool>(flag)) common.Add(flag);
         string? folder = parsed.GetValue<string?>("--plots");
-        if (folder is not null)
-        {
-            OutputPaths.WritableFolder("--plots", folder);
-            common.AddRange(["--plots", folder]);
-        }
+        if (folder is not null) common.AddRange(["--plots", folder]);
 
         var children = new List<(Lesson, IReadOnlyList<string>)>();
         foreach (Lesson lesson in lessons)
         {
             string[] own = assignments.Where(a => Has(lesson, a)).ToArray();
-            var settings = new LessonSettings { Device = device, Seed = parsed.GetValue<long?>("--seed"), Assignments = own };
+            long? ownSeed = lesson.Seed is null ? null : seed;
+            var settings = new LessonSettings { Device = device, Seed = ownSeed, Assignments = own };
             LessonRunner.Check(lesson, settings, resolveDevice: false);
             var args = new List<string> { "lesson", lesson.Id };
             foreach (string assignment in own) args.AddRange(["--set", assignment]);
+            if (ownSeed is long s) args.AddRange(["--seed", s.ToString(CultureInfo.InvariantCulture)]);
             args.AddRange(common);
             if (backward && lesson.RecordsGraphs) args.Add("--backward");
             children.Add((lesson, args));
         }
-        LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
+        // Made only once every lesson's input has passed: a refused batch leaves no folder behind.
+        if (folder is not null) OutputPaths.WritableFolder("--plots", folder);
+        IDisposable? hold = holdFolder ? Hold(folder, console) : null;
+        try
+        {
+            LessonRunner.Check(lessons[0], console.Settings with { Device = device }); // the device, once
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
+        }
+        if (backward) NotApplied(console, "--backward", lessons.Where(l => !l.RecordsGraphs).ToList(), lessons.Count, ("records", "record"), "no autograd graph");
+        if (seed is not null) NotApplied(console, "--seed", lessons.Where(l => l.Seed is null).ToList(), lessons.Count, ("draws", "draw"), "nothing at random");
         int workers = parsed.GetValue<int?>("--jobs") ?? LessonBatch.DefaultJobs(lessons.Count);
-        return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet"));
+        return new BatchInvocation(children, Math.Min(workers, lessons.Count), parsed.GetValue<bool>("--json"), parsed.GetValue<bool>("--quiet")) { FolderHold = hold };
+    }
+
+    /// <summary>
+    /// The --plots folder, held for this run before libtorch loads: a second run writing into it at
+    /// the same time is refused, so two runs never mix their files. A child of this program writes
+    /// into the folder its parent holds, so it takes no lock of its own.
+    /// </summary>
+    static IDisposable? Hold(string? folder, CliConsole console) =>
+        folder is not null && console.Report is null ? OutputPaths.Hold("--plots", folder) : null;
+
+    /// <summary>Ctrl-C between two files of --plots: stop there, every file so far whole and listed.</summary>
+    static void ThrowIfInterrupted(this CancellationToken interrupt, string folder)
+    {
+        if (interrupt.IsCancellationRequested) throw new LessonInterruptedException($"interrupted while writing the figures into {folder}");
+    }
+
+    /// <summary>The one note that an option of a batch is left out for some of its lessons, and why.</summary>
+    static void NotApplied(CliConsole console, string option, IReadOnlyList<Lesson> without, int total, (string One, string Several) verb, string because)
+    {
+        if (without.Count == 0) return;
+        string which = without.Count <= 5 ? string.Join(", ", without.Select(l => l.Id)) : $"{string.Join(", ", without.Take(5).Select(l => l.Id))} and {without.Count - 5} more";
+        console.Notice($"note: {option} applies to {total - without.Count} of the {total} lessons; {which} {(without.Count == 1 ? verb.One : verb.Several)} {because}, so it is left out for {(without.Count == 1 ? "that one" : "those")}");
     }
 
     /// <summary>What <c>--graph</c> prints: each recorded graph as a tree, or why there is none.</summary>

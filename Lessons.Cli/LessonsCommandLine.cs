@@ -25,10 +25,16 @@ public static partial class LessonsCommandLine
         return code;
     }
 
-    static int RunCommand(string[] args, CliConsole console)
+    static int RunCommand(string[] args, CliConsole console) => RunParsed(Parse(args, console), console);
+
+    /// <summary>
+    /// Runs a parsed command line with this program's handling: a parse error or an unknown option
+    /// is one usage line, before the command's action runs. Public so that a test can run a command
+    /// tree of its own through the same handling (the bad-input sweep's control).
+    /// </summary>
+    public static int RunParsed(ParseResult parsed, CliConsole console)
     {
         TorchRuntimeInfo? before = TorchRuntime.Started;
-        ParseResult parsed = Parse(args, console);
         if (UnknownOption(parsed) is string unknown) return Fail(console, unknown + " (see --help)", ExitCodes.Usage);
         if (parsed.Errors.Count > 0)
         {
@@ -41,6 +47,12 @@ public static partial class LessonsCommandLine
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (IOException e)
+        {
+            // Printing itself failed (stdout on a full disk, say) in a command that prints without
+            // a guard of its own: list, --help. One line, as every other command gives.
+            return Fail(console, e.Message, ExitCodes.Failed);
         }
         finally
         {
@@ -213,7 +225,8 @@ public static partial class LessonsCommandLine
         UnknownLessonException or NoLessonMatchesException => ($"{e.Message} (run 'list' for all)", ExitCodes.Usage),
         BadAssignmentException bad => ($"--set takes name=value, got '{bad.Assignment}'", ExitCodes.Usage),
         BadDeviceException bad => ($"bad --device '{bad.Text}': use cpu, cuda or cuda:N (N a GPU index such as 0)", ExitCodes.Usage),
-        SeedOutOfRangeException bad => ($"--seed {bad.Seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1", ExitCodes.Usage),
+        SeedOutOfRangeException bad => ($"--seed {bad.Seed}: {(bad.LessonId is null ? "this lesson" : $"lesson {bad.LessonId}")} draws with numpy, whose seed must be between 0 and 2**32 - 1", ExitCodes.Usage),
+        SeedWithoutDrawsException bad => ($"--seed {bad.Seed}: lesson {bad.LessonId} draws nothing at random; --seed has no effect", ExitCodes.Usage),
         LessonUsageException => (e.Message, ExitCodes.Usage),
         DeviceUnavailableException or TorchNativeLoadException => (e.Message, ExitCodes.DeviceUnavailable),
         LessonDivergedException => (e.Message, ExitCodes.Diverged),

@@ -35,6 +35,31 @@ public static class OutputPaths
         return full;
     }
 
+    /// <summary>The name of the lock file a run holds in the folder it writes (<see cref="Hold"/>).</summary>
+    public const string LockName = ".lessons-lock";
+
+    /// <summary>
+    /// Holds the folder for this process until disposed: an exclusive lock on a file in it (flock on
+    /// Unix, which the system releases when the process ends however it ends, so a crash leaves no
+    /// stale lock). A folder another run holds is a usage error naming it.
+    /// </summary>
+    public static IDisposable Hold(string option, string path)
+    {
+        string lockFile = Path.Combine(FullPath(option, path), LockName);
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && e.HResult is not (28 or 30))
+        {
+            throw Problem(option, path, $"another run of this program is writing into it (it holds {LockName}); wait until it ends, or choose another folder");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Problem(option, path, $"the folder is not writable ({Reason(e)})");
+        }
+    }
+
     /// <summary>A file to be written: not a folder, in a writable folder (created if missing); its full path.</summary>
     public static string WritableFile(string option, string path)
     {

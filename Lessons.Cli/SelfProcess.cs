@@ -42,7 +42,10 @@ public static class SelfProcess
         using (interrupt.Register(() => Interrupt(process)))
             await process.WaitForExitAsync(CancellationToken.None);
         await progress;
-        return new ChildResult<T>(process.ExitCode, ChildProtocol.Read<T>(await output, process.ExitCode), clock.Elapsed.TotalSeconds);
+        Envelope<T> report = ChildProtocol.Read<T>(await output, process.ExitCode);
+        // A child killed by a signal reports nothing: its exit code is the one its missing report gives (1, the signal named).
+        int exitCode = report.Error is { } error && process.ExitCode > 128 && process.ExitCode != ExitCodes.Interrupted ? error.ExitCode : process.ExitCode;
+        return new ChildResult<T>(exitCode, report, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

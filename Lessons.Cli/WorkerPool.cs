@@ -75,7 +75,8 @@ public static class WorkerPool
                             int exit = worker.Stop();
                             worker.Dispose();
                             worker = null;
-                            results[i].SetResult(new(exit, Envelope<T>.Missing(exit), clock.Elapsed.TotalSeconds));
+                            Envelope<T> missing = Envelope<T>.Missing(exit);
+                            results[i].SetResult(new(missing.Error!.ExitCode, missing, clock.Elapsed.TotalSeconds));
                         }
                         catch (Exception e)
                         {

@@ -50,13 +50,13 @@ public sealed partial class BadInputTests : IDisposable
             ["an unknown option of list"] = new(["list", "--foo"], ExitCodes.Usage, ["unknown option '--foo' for list", "valid options: --kernels"]),
             ["--set without = is worded with its flag"] = new(["lesson", "grad-accumulation", "--set", "iterations"], ExitCodes.Usage, ["--set takes name=value, got 'iterations'"]),
             ["a value for a flag"] = new(["lesson", "simple-grad", "--json=maybe"], ExitCodes.Usage, ["maybe"]),
-            ["bench --runs x"] = new(["bench", "--runs", "x"], ExitCodes.Usage, ["--runs needs an integer, got 'x'"]),
+            ["bench --runs x"] = new(["bench", "--runs", "x"], ExitCodes.Usage, ["--runs needs a whole number from 1 to 1000, got 'x'"]),
             ["bench --json below a file"] = new(["bench", "--lesson", "simple-grad", "--json", Path.Combine(AFile, "bench.json")], ExitCodes.Usage, ["--json", "is a file, not a folder"]),
             ["parity --lesson without a value"] = new(["parity", "--lesson"], ExitCodes.Usage, ["--lesson needs a value"]),
             ["--code with an option about running"] = new(["lesson", "simple-grad", "--code", "--set", "lr=1"], ExitCodes.Usage, ["--code", "--set has nothing to do"]),
             ["--kernels with a bad value"] = new(["lesson", "simple-grad", "--kernels", "fast"], ExitCodes.Usage, ["--kernels takes 'pinned' or 'native', got 'fast'"]),
             ["a pattern that matches nothing"] = new(["lesson", "four-class-*", "nothing-*"], ExitCodes.Usage, ["no lesson matches 'nothing-*'"]),
-            ["--jobs 0"] = new(["lesson", "four-class-*", "--jobs", "0"], ExitCodes.Usage, ["--jobs needs a number of at least 1"]),
+            ["--jobs 0"] = new(["lesson", "four-class-*", "--jobs", "0"], ExitCodes.Usage, ["--jobs needs a whole number from 1 to 1024, got '0'"]),
             ["divergence names the step"] = new(["lesson", "two-layer-autograd", "--quiet", "--set", "lr=0.01", "--set", "steps=50"], ExitCodes.Diverged, ["loss became", "at step", "lower lr"], BeforeAnyWork: false),
         };
         if (OperatingSystem.IsLinux())

@@ -43,9 +43,12 @@ public sealed class ChildProtocolTests
     [Fact]
     public void A_child_that_leaves_no_envelope_is_a_failure_with_its_exit_code()
     {
-        ChildError? error = ChildProtocol.Read<string>("Segmentation fault", 139).Error;
-        Assert.Equal(new ChildError("the child process exited 139 without a report", 139), error);
+        Assert.Equal(new ChildError("the child process exited 3 without a report", 3), ChildProtocol.Read<string>("", 3).Error);
         Assert.Equal(ExitCodes.Failed, ChildProtocol.Read<string>("", 0).Error?.ExitCode);
+        // Killed by a signal (.NET reports 128 + its number): the signal named, and a failure (1), as the README says.
+        Assert.Equal(new ChildError("its process was killed by signal 11 (SIGSEGV) before it reported", ExitCodes.Failed), ChildProtocol.Read<string>("Segmentation fault", 139).Error);
+        Assert.Equal(new ChildError("its process was killed by signal 9 (SIGKILL) before it reported", ExitCodes.Failed), ChildProtocol.Read<string>("", 137).Error);
+        Assert.Equal(ExitCodes.Interrupted, ChildProtocol.Read<string>("", 130).Error?.ExitCode);
     }
 
     [Fact]

@@ -219,7 +219,7 @@ public static partial class LessonDocs
                 var plot = new ScottPlot.Plot();
                 figure.Draw(plot);
                 string path = Path.Combine(folder, figure.Name + ".png");
-                plot.SavePng(path, figure.Width, figure.Height);
+                AtomicFile.WriteAllBytes(path, plot.GetImageBytes(figure.Width, figure.Height, ScottPlot.ImageFormat.Png));
                 written.Add(path);
             }
         }

@@ -33,9 +33,13 @@ public sealed class BadDeviceException(string text) : LessonUsageException($"bad
 }
 
 /// <summary>A seed the lesson's generator cannot take (numpy's must fit in 32 bits).</summary>
-public sealed class SeedOutOfRangeException(long seed) : LessonUsageException($"seed {seed}: this lesson draws with numpy, whose seed must be between 0 and 2**32 - 1")
+public sealed class SeedOutOfRangeException(long seed, string? lessonId = null)
+    : LessonUsageException($"seed {seed}: {(lessonId is null ? "this lesson" : $"lesson '{lessonId}'")} draws with numpy, whose seed must be between 0 and 2**32 - 1")
 {
     public long Seed { get; } = seed;
+
+    /// <summary>The lesson, where the check knew it (before the lesson ran).</summary>
+    public string? LessonId { get; } = lessonId;
 }
 
 /// <summary>The device asked for cannot be used here (CUDA in a CPU build, no GPU, index out of range).</summary>
@@ -52,3 +56,11 @@ public sealed class LessonInterruptedException(string message) : Exception(messa
 
 /// <summary>Memory ran out while the lesson ran (libtorch or .NET could not allocate); the message says what was estimated and available.</summary>
 public sealed class LessonOutOfMemoryException(string message) : Exception(message);
+
+/// <summary>A seed given to a lesson that draws nothing at random: it would change nothing.</summary>
+public sealed class SeedWithoutDrawsException(string lessonId, long seed)
+    : LessonUsageException($"seed {seed}: lesson '{lessonId}' draws nothing at random, so a seed has no effect")
+{
+    public string LessonId { get; } = lessonId;
+    public long Seed { get; } = seed;
+}

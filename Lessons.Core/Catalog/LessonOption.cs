@@ -74,10 +74,26 @@ public sealed class LessonOption<T> : LessonOption where T : notnull
             error = $"option '{Name}' = {text}: {problem}";
             return false;
         }
+        if (TypeRange(parsed) is { } outside)
+        {
+            error = $"option '{Name}' = {text}: {outside}";
+            return false;
+        }
         value = parsed;
         error = "";
         return true;
     }
+
+    // Every number option reaches a tensor, and torch's default dtype is float32: a value beyond
+    // float32's range would fail when the lesson converts it, after its work had started (NaN and
+    // infinity likewise make no step size, size or data). So the type's range is float32's, checked
+    // here for every option before the lesson starts, whatever range the lesson adds of its own.
+    static string? TypeRange(object parsed) => parsed switch
+    {
+        double d when !double.IsFinite(d) => "must be a finite number",
+        double d when Math.Abs(d) > float.MaxValue => $"must lie within float32's range, ±{float.MaxValue.ToString("R", CultureInfo.InvariantCulture)}",
+        _ => null,
+    };
 
     // An integer too long for the option's type is not "not an integer": say the bound instead.
     static string? OutOfRange(string text)

@@ -90,6 +90,10 @@ public static class LessonRunner
                 {
                     throw OutOfMemory(lesson, options, ".NET could not allocate memory");
                 }
+                catch (LessonDivergedException e) when (Diverged(lesson, options, settings.Assignments, e) is { } named)
+                {
+                    throw named;
+                }
             }
             return new LessonRun(lesson, choice.ToString(), seed, options, context.Transcript, context.Results, runtime.Kernels) { Graphs = context.Graphs };
         }
@@ -115,10 +119,34 @@ public static class LessonRunner
     static (IReadOnlyDictionary<string, object> Options, DeviceChoice Choice) Prepare(Lesson lesson, LessonSettings settings)
     {
         IReadOnlyDictionary<string, object> options = ParseOptions(lesson, settings.Assignments);
+        LessonSeeds.Check(lesson, settings.Seed);
         DeviceChoice choice = DeviceChoice.Parse(settings.Device);
         if (settings.CheckMemory)
             CheckMemory(lesson, options, AssignedNames(settings.Assignments), SystemMemory.AvailableBytes());
         return (options, choice);
+    }
+
+    /// <summary>
+    /// A divergence the user's settings of other numbers caused: a lesson's advice names the option
+    /// it expects to be the cause (its learning rate: "lower lr"), but data or a start set far from
+    /// the tutorial's (mean_value=1e30) overflows whatever the rate. Then the line names those
+    /// settings and their defaults instead; null when no such setting was made (the lesson's advice stands).
+    /// </summary>
+    static LessonDivergedException? Diverged(Lesson lesson, IReadOnlyDictionary<string, object> options, IReadOnlyList<string> assignments, LessonDivergedException e)
+    {
+        const string separator = "; ";
+        int split = e.Message.IndexOf(separator, StringComparison.Ordinal);
+        string stop = split < 0 ? e.Message : e.Message[..split];
+        string advice = split < 0 ? "" : e.Message[(split + separator.Length)..];
+        bool NamedInAdvice(LessonOption option) => System.Text.RegularExpressions.Regex.IsMatch(advice, $@"\b{System.Text.RegularExpressions.Regex.Escape(option.Name)}\b");
+        var set = AssignedNames(assignments).Select(name => lesson.Options.First(o => o.Name == name)).ToList();
+        // Numbers only: a count (steps, sizes) changes how long training runs, not whether its numbers overflow.
+        var others = set.Where(o => o.DefaultValue is double && !NamedInAdvice(o) && !Equals(options[o.Name], o.DefaultValue)).ToList();
+        if (others.Count == 0) return null;
+        string settings = string.Join(", ", others.Select(o => $"{o.Name}={LessonOption.Format(options[o.Name])} (the tutorial's is {o.DefaultText})"));
+        string also = set.Any(NamedInAdvice) && advice.Length > 0 ? $", or {advice}" : "";
+        return new LessonDivergedException(
+            $"{stop} with {settings}: {(others.Count == 1 ? "that value is" : "those values are")} too far from the tutorial's for the numbers to stay finite; try {(others.Count == 1 ? "a value" : "values")} nearer the tutorial's{also}");
     }
 
     // The estimate missed (or was skipped): still one line, with what was estimated and what is free.

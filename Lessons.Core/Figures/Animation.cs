@@ -31,21 +31,25 @@ public static class AnimationWriter
     public static IReadOnlyList<Animation> For(LessonRun run) =>
         FigureCatalog.For(run.Lesson.Id)?.Animations(run).ToList() ?? [];
 
-    /// <summary>Draws every animation of the run into <paramref name="directory"/>; returns the files written.</summary>
-    public static IReadOnlyList<string> Write(LessonRun run, string directory)
+    /// <summary>
+    /// Draws every animation of the run into <paramref name="directory"/>; returns the files written,
+    /// each reported to <paramref name="written"/> as soon as it is whole. An interrupt stops between frames.
+    /// </summary>
+    public static IReadOnlyList<string> Write(LessonRun run, string directory, Action<string>? written = null, CancellationToken interrupt = default)
     {
-        var written = new List<string>();
+        var paths = new List<string>();
         foreach (Animation animation in For(run))
         {
             Directory.CreateDirectory(directory);
             string path = Path.Combine(directory, animation.Name + ".gif");
-            Write(animation, path);
-            written.Add(path);
+            Write(animation, path, interrupt);
+            paths.Add(path);
+            written?.Invoke(path);
         }
-        return written;
+        return paths;
     }
 
-    public static void Write(Animation animation, string path)
+    public static void Write(Animation animation, string path, CancellationToken interrupt = default)
     {
         if (animation.Frames.Count == 0) throw new InvalidOperationException($"animation {animation.Name} has no frames");
         if (100 % animation.FramesPerSecond != 0) throw new InvalidOperationException($"animation {animation.Name}: {animation.FramesPerSecond} frames per second is not a whole number of hundredths");
@@ -55,6 +59,8 @@ public static class AnimationWriter
         Rgba32[]? previous = null;
         for (int i = 0; i < animation.Frames.Count; i++)
         {
+            if (interrupt.IsCancellationRequested)
+                throw new LessonInterruptedException($"interrupted while drawing {Path.GetFileName(path)}, frame {i + 1} of {animation.Frames.Count}");
             Rgba32[] pixels = Render(animation.Frames[i], animation.Width, animation.Height);
             // After the first frame, a pixel that did not change is left transparent and the frame
             // is drawn over the one before (no disposal): most of a plot stays the same from frame

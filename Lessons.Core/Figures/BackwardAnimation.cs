@@ -37,9 +37,9 @@ public static class BackwardAnimation
     public static bool CanDraw(LessonRun run) => Animated(run).Count > 0;
 
     /// <summary>Renders the frames with Graphviz's dot now (their pixels travel in the animation).</summary>
-    public static BackwardAnimationResult Build(LessonRun run) => Build(run, Graphviz.FindDot());
+    public static BackwardAnimationResult Build(LessonRun run, CancellationToken interrupt = default) => Build(run, Graphviz.FindDot(), interrupt);
 
-    internal static BackwardAnimationResult Build(LessonRun run, string? dotExecutable)
+    internal static BackwardAnimationResult Build(LessonRun run, string? dotExecutable, CancellationToken interrupt = default)
     {
         IReadOnlyList<AutogradGraph> graphs = Animated(run);
         if (graphs.Count == 0) return new BackwardAnimationResult(null, null);
@@ -55,6 +55,9 @@ public static class BackwardAnimation
                 IReadOnlyList<int> order = BackwardSteps.Order(graph);
                 for (int step = 0; step <= order.Count + 1; step++)
                 {
+                    // dot takes a moment per frame: Ctrl-C stops between two (the frames are scratch, deleted below).
+                    if (interrupt.IsCancellationRequested)
+                        throw new LessonInterruptedException($"interrupted while drawing the backward of '{run.Lesson.Id}'");
                     string file = Path.Combine(scratch, $"frame{frames.Count}");
                     File.WriteAllText(file + ".dot", FrameDot(graph, order, step));
                     if (Graphviz.Render(dotExecutable, file + ".dot", "png", file + ".png") is { } error)
@@ -81,13 +84,13 @@ public static class BackwardAnimation
     /// Writes <c>&lt;id&gt;-backward.gif</c> into <paramref name="directory"/>; nothing for a lesson
     /// without a backward to show, and a line saying why where one cannot be drawn.
     /// </summary>
-    public static GraphPictureResult Write(LessonRun run, string directory)
+    public static GraphPictureResult Write(LessonRun run, string directory, CancellationToken interrupt = default)
     {
-        BackwardAnimationResult built = Build(run);
+        BackwardAnimationResult built = Build(run, interrupt);
         if (built.Animation is not { } animation) return new GraphPictureResult([], built.Problem);
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, animation.Name + ".gif");
-        AnimationWriter.Write(animation, path);
+        AnimationWriter.Write(animation, path, interrupt);
         return new GraphPictureResult([path], null);
     }
 

@@ -87,10 +87,12 @@ public static class GraphPictures
     /// to each of <paramref name="formats"/> (<c>svg</c>, <c>png</c>) with Graphviz's dot. Without dot,
     /// the DOT file is still written and <see cref="GraphPictureResult.Problem"/> says how to install it.
     /// </summary>
-    public static GraphPictureResult Write(LessonRun run, string directory, IReadOnlyList<string> formats, bool keepDot = true) =>
-        Write(run, directory, formats, keepDot, Graphviz.FindDot());
+    /// Each file is written whole and reported to <paramref name="written"/> as soon as it is there,
+    /// so that a failure midway (a full disk) leaves the caller knowing exactly which files are whole.
+    public static GraphPictureResult Write(LessonRun run, string directory, IReadOnlyList<string> formats, bool keepDot = true, Action<string>? written = null) =>
+        Write(run, directory, formats, keepDot, Graphviz.FindDot(), written);
 
-    internal static GraphPictureResult Write(LessonRun run, string directory, IReadOnlyList<string> formats, bool keepDot, string? dotExecutable)
+    internal static GraphPictureResult Write(LessonRun run, string directory, IReadOnlyList<string> formats, bool keepDot, string? dotExecutable, Action<string>? written = null)
     {
         if (run.Graphs.Count == 0) return new GraphPictureResult([], null);
         if (!CanDraw(run))
@@ -101,9 +103,14 @@ public static class GraphPictures
         Directory.CreateDirectory(directory);
         string stem = Path.Combine(directory, FileStem(run.Lesson.Id));
         string dotFile = stem + ".dot";
-        File.WriteAllText(dotFile, Dot(run));
+        AtomicFile.WriteAllText(dotFile, Dot(run));
         var files = new List<string>();
-        if (keepDot) files.Add(dotFile);
+        void Wrote(string file)
+        {
+            files.Add(file);
+            written?.Invoke(file);
+        }
+        if (keepDot) Wrote(dotFile);
         string? problem = null;
         if (dotExecutable is null)
         {
@@ -120,7 +127,7 @@ public static class GraphPictures
                     problem = $"graph picture not drawn as {format}: {error}";
                     break;
                 }
-                files.Add(output);
+                Wrote(output);
             }
         }
         if (!keepDot) File.Delete(dotFile);
@@ -157,8 +164,29 @@ public static class Graphviz
         return null;
     }
 
-    /// <summary>Runs <c>dot -T&lt;format&gt;</c>; null on success, else dot's own message.</summary>
+    /// <summary>
+    /// Runs <c>dot -T&lt;format&gt;</c> into a temporary name beside <paramref name="output"/>, renamed
+    /// to it only when dot succeeded and what it wrote is whole (dot on a full disk can exit 0 with
+    /// its output cut short); null on success, else what went wrong, and no file is left.
+    /// </summary>
     public static string? Render(string dotExecutable, string dotFile, string format, string output)
+    {
+        string? error = RenderTo(dotExecutable, dotFile, format, AtomicFile.TemporaryName(output));
+        bool whole = AtomicFile.Publish(output, bytes => error is null && IsWhole(format, bytes));
+        return error ?? (whole ? null : $"dot's {format} output was cut short (is the disk full?), so {Path.GetFileName(output)} is not written");
+    }
+
+    /// <summary>Whether a file dot wrote is complete: an SVG closes its root element, a PNG ends with its IEND chunk.</summary>
+    public static bool IsWhole(string format, byte[] bytes) => format switch
+    {
+        "svg" => System.Text.Encoding.UTF8.GetString(bytes).TrimEnd().EndsWith("</svg>", StringComparison.Ordinal),
+        "png" => bytes.AsSpan().EndsWith(PngEnd),
+        _ => bytes.Length > 0,
+    };
+
+    static readonly byte[] PngEnd = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+
+    static string? RenderTo(string dotExecutable, string dotFile, string format, string output)
     {
         var start = new ProcessStartInfo(dotExecutable)
         {

@@ -41,7 +41,29 @@ public sealed record ExpectedFile(string Lesson, IReadOnlyList<ExpectedValue> Va
     public static string PathFor(string lessonId, string? directory = null) =>
         Path.Combine(directory ?? DefaultDirectory, lessonId + ".json");
 
+    /// <summary>
+    /// Reads an expected file; a file that is not valid JSON, or not of this form, is an
+    /// <see cref="InvalidDataException"/> naming the file (and, for JSON, the line).
+    /// </summary>
     public static ExpectedFile Load(string path)
+    {
+        try
+        {
+            return Read(path);
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json counts lines from 0 and appends its position to the message.
+            string reason = e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd(' ', '.', '|');
+            throw new InvalidDataException($"{path} line {(e.LineNumber ?? 0) + 1}: not valid JSON: {reason}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e); // a value of the wrong kind, such as a number where a name goes
+        }
+    }
+
+    static ExpectedFile Read(string path)
     {
         JsonNode root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })
             ?? throw new InvalidDataException($"{path} is empty");

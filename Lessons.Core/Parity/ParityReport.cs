@@ -27,7 +27,7 @@ public static class ParityReport
     {
         string path = ExpectedFile.PathFor(lesson.Id, expectedDirectory);
         if (!File.Exists(path))
-            return new LessonParity(lesson, [], $"no expected file data/expected/{lesson.Id}.json");
+            return new LessonParity(lesson, [], $"no expected file {(expectedDirectory is null ? $"data/expected/{lesson.Id}.json" : path)}");
         ExpectedFile expected = ExpectedFile.Load(path);
         try
         {
