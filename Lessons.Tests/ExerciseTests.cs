@@ -33,7 +33,7 @@ public sealed class ExerciseTests
     {
         string folder = Path.Combine(CachedRuns.RepositoryRoot(), "exercises");
         Assert.Equal(ExerciseBook.All.Select(e => e.FileName).Order(StringComparer.Ordinal),
-            Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.GetFiles(folder, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (Exercise exercise in ExerciseBook.All)
             Assert.Equal(exercise.Stub.ReplaceLineEndings("\n"), File.ReadAllText(Path.Combine(folder, exercise.FileName)).ReplaceLineEndings("\n"));
     }
@@ -45,7 +45,10 @@ public sealed class ExerciseTests
         Exercise exercise = ExerciseBook.Get(id);
         string stub = exercise.Stub;
         Assert.StartsWith($"// Exercise {id}:", stub);
-        Assert.Contains(exercise.LessonId, stub);                // the lesson that shows the idea
+        // The lesson holding the answer's code is named by the last hint, or after a pass: never by the stub.
+        Assert.DoesNotContain("lessons lesson", stub);
+        Assert.DoesNotContain("--code", stub);
+        Assert.Contains($"lessons hint {id}", stub);
         Assert.Contains($"tutorial {exercise.Source.File[..3]}", stub);
         // The section's heading in the tutorial's words: its Chinese words where it has them.
         string heading = System.Text.RegularExpressions.Regex.Matches(exercise.Source.Heading, @"[\u4e00-\u9fff,]+")
@@ -121,7 +124,8 @@ public sealed class ExerciseTests
         var results = ExerciseSolutions.Check("two-layer-backprop", ExerciseSolutions.Mutated("two-layer-backprop", "gradH.masked_fill_(h.lt(0), 0);", ""));
         Assert.True(results[0].Passed);
         Assert.False(results[1].Passed);
-        Assert.StartsWith("grad_w1 differs from autograd's dloss/dw1: worst element", results[1].Problem);
+        Assert.Equal("grad_w1 is what it would be with no ReLU: the gradient passed the ReLU unmasked; zero grad_h where h < 0 (the ReLU's derivative is 0 there)", results[1].Problem);
+        Assert.Equal(2, results.Count); // the checks after a failure do not run
     }
 
     [Fact]
@@ -272,6 +276,119 @@ public sealed class ExerciseTests
             string section = page[start..(end < 0 ? page.Length : end)];
             Assert.Contains($"Exercise: [`{exercise.FileName}`](../exercises/{exercise.FileName})", section);
             Assert.True(File.Exists(Path.Combine(CachedRuns.RepositoryRoot(), "docs", "../exercises", exercise.FileName)));
+        }
+    }
+
+    // ---- the slips seen most (issue 26) ---------------------------------------------------------
+
+    [Fact]
+    public void A_mean_where_the_tutorial_divides_by_N_is_named_as_one_Kth_of_the_value()
+    {
+        CheckResult failure = FirstFailure("sigmoid-layer-backward", ".sum() / pred.shape[0]", ".mean()");
+        Assert.EndsWith("(1/4 of the expected value: a .mean() where the tutorial sums, or divides by N only?)", failure.Problem);
+    }
+
+    [Fact]
+    public void An_add_where_the_step_subtracts_is_named()
+    {
+        CheckResult failure = FirstFailure("inplace-leaf", "w.sub_(", "w.add_(");
+        Assert.Equal("w moved up the gradient, to w + lr * w.grad: add_ where the step subtracts (sub_); gradient descent goes against the gradient", failure.Problem);
+    }
+
+    [Fact]
+    public void A_relu_backward_without_its_mask_is_named_before_gradcheck()
+    {
+        CheckResult failure = FirstFailure("relu-backward", "gradInput.masked_fill_(input.lt(0), 0);", "");
+        Assert.StartsWith("backward returns grad_output unmasked: at the negative inputs -2 and -0.5 the gradient is 1", failure.Problem);
+    }
+
+    [Fact]
+    public void A_sum_0_that_binds_to_the_dtype_overload_is_explained()
+    {
+        // C# turns the literal 0 into ScalarType.Byte: sum(0) is a 0-dim sum in uint8.
+        CheckResult failure = FirstFailure("sigmoid-layer-backward", "gradZ.sum(0, keepdim: true)", "gradZ.sum(0)");
+        Assert.StartsWith("dL/db is a uint8 tensor of shape []: in TorchSharp `sum(0)` binds to sum(ScalarType), 0 being Byte", failure.Problem);
+        Assert.EndsWith("write sum(dim: 0) or sum(0, keepdim: true)", failure.Problem);
+    }
+
+    [Fact]
+    public void Checks_after_the_first_failure_do_not_run()
+    {
+        // A gradient of the wrong shape: "backward leaves grad_output unchanged" would blame what the learner never touched.
+        var results = ExerciseSolutions.Check("relu-backward", ExerciseSolutions.Mutated("relu-backward", "return [gradInput];", "return [gradInput.flatten()];"));
+        CheckResult only = Assert.Single(results);
+        Assert.Equal(CheckStatus.Failed, only.Status);
+    }
+
+    [Fact]
+    public void Each_exercise_has_three_hints_that_tell_more_each_time_and_a_note_on_why_it_works()
+    {
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            Assert.Equal(3, exercise.Hints.Count);
+            Assert.All(exercise.Hints, h => Assert.False(string.IsNullOrWhiteSpace(h)));
+            Assert.Equal(exercise.Hints.Count, exercise.Hints.Distinct().Count());
+            Assert.True(exercise.WhyItWorks.Length > 40, exercise.Id);
+        }
+        // The nudge gives no code; the last level does.
+        Assert.DoesNotContain("masked_fill_", ExerciseBook.Get("relu-backward").Hints[0]);
+        Assert.Contains("masked_fill_", ExerciseBook.Get("relu-backward").Hints[2]);
+    }
+
+    [Theory]
+    [InlineData("6", "relu-backward")]
+    [InlineData("06", "relu-backward")]
+    [InlineData("06-relu-backward.cs", "relu-backward")]
+    [InlineData("exercises/05-chain-rule.cs", "chain-rule")]
+    [InlineData("relu-backward", "relu-backward")]
+    public void An_exercise_is_named_by_its_id_its_number_or_its_file(string text, string id) =>
+        Assert.Equal(id, ExerciseBook.Get(text).Id);
+
+    [Theory]
+    [InlineData("relu-backwards", "did you mean relu-backward?")]
+    [InlineData("chainrule", "did you mean chain-rule?")]
+    [InlineData("sigmoid", "did you mean sigmoid-layer-backward?")]
+    [InlineData("0", "there is no exercise 0: they are numbered 1 to")]
+    [InlineData("99", "there is no exercise 99")]
+    public void A_wrong_id_gets_the_nearest_one(string text, string said)
+    {
+        var e = Assert.Throws<ExerciseUsageException>(() => ExerciseBook.Get(text));
+        Assert.Contains(said, e.Message);
+    }
+
+    [Fact]
+    public void A_file_of_binary_garbage_is_not_text_and_a_CSharp_file_is()
+    {
+        Assert.True(LearnerFile.IsText(System.Text.Encoding.UTF8.GetBytes(ExerciseBook.Get("relu-backward").Stub)));
+        Assert.False(LearnerFile.IsText([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00]));
+        Assert.False(LearnerFile.IsText([0x63, 0x6c, 0xff, 0xfe, 0x61]));
+    }
+
+    [Fact]
+    public void The_progress_file_keeps_a_verdict_for_the_text_it_judged_only()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "lessons-progress-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            Exercise exercise = ExerciseBook.Get("chain-rule");
+            string fingerprint = ExerciseProgress.FingerprintOf(["class A {}\r\n"]);
+            Assert.Equal(fingerprint, ExerciseProgress.FingerprintOf(["class A {}\n"])); // line endings aside
+            Assert.NotEqual(fingerprint, ExerciseProgress.FingerprintOf(["class B {}\n"]));
+            ExerciseProgress progress = ExerciseProgress.Load(folder);
+            progress.Record(exercise, fingerprint, ExerciseVerdict.Passing);
+            progress[exercise].HintsShown = 2;
+            Assert.True(progress.TrySave());
+            ExerciseProgress again = ExerciseProgress.Load(folder);
+            Assert.Equal(ExerciseVerdict.Passing, again.Known(exercise, fingerprint));
+            Assert.Null(again.Known(exercise, ExerciseProgress.FingerprintOf(["class B {}\n"])));
+            Assert.Equal(2, again[exercise].HintsShown);
+            File.WriteAllText(Path.Combine(folder, ExerciseProgress.FileName), "{ not json");
+            Assert.Empty(ExerciseProgress.Load(folder).Exercises); // a cache: unreadable is empty
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 }
