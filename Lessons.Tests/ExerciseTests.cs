@@ -17,8 +17,8 @@ public sealed class ExerciseTests
     [Fact]
     public void Seven_exercises_cover_the_five_tutorials_in_course_order()
     {
-        var exercises = ExerciseBook.All;
-        Assert.True(exercises.Count >= 7);
+        var exercises = ExerciseBook.All.Where(e => e.Chapter == ExerciseChapter.Tutorials).ToList();
+        Assert.Equal(7, exercises.Count);
         Assert.Contains(exercises, e => e.Id == "two-layer-backprop" && e.Source.File.StartsWith("000_", StringComparison.Ordinal) && e.Source.Section == 1);
         Assert.Contains(exercises, e => e.Id == "relu-backward" && e.Source.File.StartsWith("003_", StringComparison.Ordinal));
         Assert.Equal(["000", "001", "002", "003", "004"], exercises.Select(e => e.Source.File[..3]).Distinct().Order());
@@ -26,6 +26,19 @@ public sealed class ExerciseTests
         var lessonOrder = exercises.Select(e => LessonCatalog.All.ToList().FindIndex(l => l.Id == e.LessonId)).ToList();
         Assert.Equal(lessonOrder.Order(), lessonOrder);
         Assert.Equal(Enumerable.Range(1, exercises.Count), exercises.Select(e => e.Number));
+    }
+
+    [Fact]
+    public void The_capstone_follows_the_seven_in_the_order_of_its_dependencies()
+    {
+        var capstone = ExerciseBook.All.Where(e => e.Chapter == ExerciseChapter.OwnEngine).ToList();
+        Assert.InRange(capstone.Count, 5, 8);
+        Assert.Equal(["engine-value", "engine-topological-order", "engine-backward", "engine-mlp", "engine-training"], capstone.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(8, capstone.Count), capstone.Select(e => e.Number));
+        // Each step compiles with the learner's earlier ones.
+        Assert.Equal(capstone.Take(2), capstone[2].CompiledWith);
+        Assert.Empty(capstone[0].CompiledWith);
+        Assert.All(capstone, e => Assert.Contains("Builds on tutorial", e.Stub));
     }
 
     [Fact]
@@ -74,6 +87,11 @@ public sealed class ExerciseTests
     [InlineData("chain-rule", "ChainRule.Chained", 25)]
     [InlineData("relu-backward", "MyReLU.backward", 36)]
     [InlineData("sigmoid-layer-backward", "SigmoidLayer.Loss", 26)]
+    [InlineData("engine-value", "Value.op_Multiply", 51)]
+    [InlineData("engine-topological-order", "Value.TopologicalOrder", 22)]
+    [InlineData("engine-backward", "Value.Backward", 22)]
+    [InlineData("engine-mlp", "MLP.Call", 72)]
+    [InlineData("engine-training", "Training.Train", 27)]
     public void Each_untouched_stub_fails_first_with_the_TODO_it_has_not_filled(string id, string member, int line)
     {
         Exercise exercise = ExerciseBook.Get(id);
@@ -267,7 +285,7 @@ public sealed class ExerciseTests
         // Each lesson's section is on its tutorial's chapter page, beside the index.
         string[] pages = Directory.GetFiles(Path.Combine(CachedRuns.RepositoryRoot(), "docs"), "tutorial-*.md").Select(File.ReadAllText).ToArray();
         Assert.Equal(5, pages.Length);
-        foreach (Exercise exercise in ExerciseBook.All)
+        foreach (Exercise exercise in ExerciseBook.All.Where(e => e.Chapter == ExerciseChapter.Tutorials))
         {
             string? page = pages.SingleOrDefault(p => p.Contains($"\n## {exercise.LessonId}\n", StringComparison.Ordinal));
             Assert.True(page is not null, exercise.LessonId);
@@ -277,6 +295,11 @@ public sealed class ExerciseTests
             Assert.Contains($"Exercise: [`{exercise.FileName}`](../exercises/{exercise.FileName})", section);
             Assert.True(File.Exists(Path.Combine(CachedRuns.RepositoryRoot(), "docs", "../exercises", exercise.FileName)));
         }
+        // The capstone chapter is on the index, each step linked, with the lesson whose idea it builds on.
+        string index = File.ReadAllText(Path.Combine(CachedRuns.RepositoryRoot(), "docs", "lessons.md"));
+        Assert.Contains("\n## Capstone: build your own autograd engine\n", index);
+        foreach (Exercise exercise in ExerciseBook.All.Where(e => e.Chapter == ExerciseChapter.OwnEngine))
+            Assert.Contains($"| [`{exercise.FileName}`](../exercises/{exercise.FileName}) | {exercise.Task} | [{exercise.LessonId}](tutorial-{exercise.Source.File[..3]}.md#{exercise.LessonId})", index);
     }
 
     // ---- the slips seen most (issue 26) ---------------------------------------------------------
@@ -390,5 +413,58 @@ public sealed class ExerciseTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    // ---- the capstone: typical wrong answers ------------------------------------------------------
+
+    [Fact]
+    public void An_assignment_where_a_local_backward_must_add_is_named()
+    {
+        CheckResult failure = FirstFailure("engine-value", "a.Grad += b.Data * output.Grad;\n            b.Grad += a.Data * output.Grad;",
+            "a.Grad = b.Data * output.Grad;\n            b.Grad = a.Data * output.Grad;");
+        Assert.StartsWith("local backwards add to Grad (+=)", failure.Name);
+        Assert.Equal("w.Grad is 3 where d(w·w)/dw = 2w = 6: the local backward assigned Grad (=) where it must add (+=); a value used twice gets both shares", failure.Problem);
+    }
+
+    [Fact]
+    public void A_wrong_local_derivative_names_the_node_the_expected_value_and_the_one_that_came()
+    {
+        CheckResult failure = FirstFailure("engine-value", "Grad += (1 - t * t) * output.Grad;", "Grad += (1 + t * t) * output.Grad;");
+        Assert.Matches(@"^the gradient of a\.Tanh\(\) with respect to a differs from libtorch's: expected [\d.]+, got [\d.]+ \(sent by the local backward of a\.Tanh\(\)\)$", failure.Problem);
+    }
+
+    [Fact]
+    public void A_topological_order_without_a_visited_set_repeats_w()
+    {
+        CheckResult failure = FirstFailure("engine-topological-order", "if (!visited.Add(node)) return;", "");
+        Assert.StartsWith("in the order of y, the node 1 appears twice: a node used twice is visited once", failure.Problem);
+    }
+
+    [Fact]
+    public void A_backward_without_the_seed_is_told_dy_dy_is_1()
+    {
+        CheckResult failure = FirstFailure("engine-backward", "Grad = 1;", "");
+        Assert.Equal("after Backward every Grad is 0: seed the output's Grad with 1 (dy/dy = 1) first", failure.Problem);
+    }
+
+    [Fact]
+    public void A_backward_in_the_forward_order_misses_the_tutorials_5()
+    {
+        CheckResult failure = FirstFailure("engine-backward", "for (int i = order.Count - 1; i >= 0; i--) order[i].LocalBackward();", "foreach (Value node in order) node.LocalBackward();");
+        Assert.StartsWith("y.Grad is 1 but w.Grad and x.Grad stayed 0, where the tutorial has 5 and 2: the nodes sent their shares inputs-first", failure.Problem);
+    }
+
+    [Fact]
+    public void A_neuron_without_its_bias_names_the_outputs()
+    {
+        CheckResult failure = FirstFailure("engine-mlp", "Value sum = Bias;", "Value sum = 0.0;");
+        Assert.StartsWith("the MLP's output differs from libtorch's: expected ", failure.Problem);
+    }
+
+    [Fact]
+    public void Training_without_zeroed_gradients_is_named()
+    {
+        CheckResult failure = FirstFailure("engine-training", "foreach (Value p in model.Parameters()) p.Grad = 0;", "");
+        Assert.Equal("the losses are libtorch's without zeroing the gradients: each Backward adds to Grad, so set every parameter's Grad to 0 before it", failure.Problem);
     }
 }
