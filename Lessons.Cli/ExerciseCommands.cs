@@ -103,9 +103,9 @@ public static class ExerciseCommands
 
     static string Word(ExerciseVerdict verdict) => verdict == ExerciseVerdict.Passing ? Passing : "failing";
 
-    static void Record(ExerciseProgress progress, Exercise exercise, CheckOutcome outcome)
+    static void Record(ExerciseProgress progress, Exercise exercise, CheckOutcome outcome, IReadOnlyList<string>? report = null)
     {
-        if (outcome.Fingerprint is not null) progress.Record(exercise, outcome.Fingerprint, outcome.Verdict);
+        if (outcome.Fingerprint is not null) progress.Record(exercise, outcome.Fingerprint, outcome.Verdict, report);
     }
 
     /// <summary>The current exercise: the first, in course order, not known to pass as it stands; null when every one passes.</summary>
@@ -160,6 +160,14 @@ public static class ExerciseCommands
                 console.Out.WriteLine($"✔ {exercise.Id} passes (unchanged since its last check)");
                 continue;
             }
+            // Unchanged and not passing: its last report again, without checking it again.
+            if (folder.Fingerprint(exercise) is string fingerprint && progress.Known(exercise, fingerprint) is ExerciseVerdict known
+                && progress[exercise].Report is { Count: > 0 } report)
+            {
+                foreach (string line in report) console.Out.WriteLine(line);
+                console.Out.WriteLine($"(unchanged since its last check; `lessons check {exercise.Id}` checks it again)");
+                return ExitCode(known);
+            }
             CheckOutcome outcome = Visibly(console, folder, progress, exercise, seconds, moveOn: true);
             if (outcome.Verdict != ExerciseVerdict.Passing) return outcome.ExitCode;
         }
@@ -170,16 +178,22 @@ public static class ExerciseCommands
     static CheckOutcome Visibly(CliConsole console, ExerciseFolder folder, ExerciseProgress progress, Exercise exercise, int seconds, bool moveOn = false)
     {
         using ExerciseProcess checker = ExerciseProcess.Start(warm: false);
-        CheckOutcome outcome = Wait(console, checker.Check(folder, RequireFile(folder, exercise), seconds, console.Out.WriteLine), exercise);
+        var report = new List<string>();
+        CheckOutcome outcome = Wait(console, checker.Check(folder, RequireFile(folder, exercise), seconds, line =>
+        {
+            report.Add(line);
+            console.Out.WriteLine(line);
+        }), exercise);
         checker.Finish();
-        AfterCheck(console, folder, progress, exercise, outcome, announceNext: !moveOn);
+        AfterCheck(console, folder, progress, exercise, outcome, announceNext: !moveOn, report);
         return outcome;
     }
 
     /// <summary>After a check: the verdict recorded; after a pass, why it works, the lesson that shows it, and the next exercise not passing (or the course's end).</summary>
-    public static void AfterCheck(CliConsole console, ExerciseFolder folder, ExerciseProgress progress, Exercise exercise, CheckOutcome outcome, bool announceNext = true)
+    public static void AfterCheck(CliConsole console, ExerciseFolder folder, ExerciseProgress progress, Exercise exercise, CheckOutcome outcome, bool announceNext = true,
+        IReadOnlyList<string>? report = null)
     {
-        Record(progress, exercise, outcome);
+        Record(progress, exercise, outcome, report);
         progress.TrySave();
         if (outcome.Verdict != ExerciseVerdict.Passing) return;
         console.Out.WriteLine("Why it works: " + LessonDocs.Paragraph(exercise.WhyItWorks).ReplaceLineEndings(" "));

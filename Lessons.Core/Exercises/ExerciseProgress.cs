@@ -23,6 +23,9 @@ public sealed class ExerciseRecord
     public ExerciseVerdict? Verdict { get; set; }
 
     public int HintsShown { get; set; }
+
+    /// <summary>What the check said, line by line, so an unchanged file's report can be shown again without checking it.</summary>
+    public List<string>? Report { get; set; }
 }
 
 /// <summary>
@@ -68,11 +71,12 @@ public sealed class ExerciseProgress
     public ExerciseVerdict? Known(Exercise exercise, string fingerprint) =>
         Exercises.TryGetValue(exercise.Id, out ExerciseRecord? record) && record.Fingerprint == fingerprint ? record.Verdict : null;
 
-    public void Record(Exercise exercise, string fingerprint, ExerciseVerdict verdict)
+    public void Record(Exercise exercise, string fingerprint, ExerciseVerdict verdict, IReadOnlyList<string>? report = null)
     {
         ExerciseRecord record = this[exercise];
         record.Fingerprint = fingerprint;
         record.Verdict = verdict;
+        record.Report = report is null ? null : [.. report];
     }
 
     /// <summary>Writes the progress whole (or not at all); a folder that cannot be written loses only the cache.</summary>
