@@ -179,7 +179,7 @@ public static class ExerciseCommands
     {
         using ExerciseProcess checker = ExerciseProcess.Start(warm: false);
         var report = new List<string>();
-        CheckOutcome outcome = Wait(console, checker.Check(folder, RequireFile(folder, exercise), seconds, line =>
+        CheckOutcome outcome = Wait(console, checker, checker.Check(folder, RequireFile(folder, exercise), seconds, line =>
         {
             report.Add(line);
             console.Out.WriteLine(line);
@@ -208,8 +208,8 @@ public static class ExerciseCommands
         File.Exists(folder.FileOf(exercise)) ? exercise
             : throw new ExerciseUsageException($"{folder.DisplayPathOf(exercise)} is missing; `exercises --reset {exercise.Id}` writes the stub again");
 
-    // Waits for the verdict; Ctrl-C ends the check.
-    static CheckOutcome Wait(CliConsole console, Task<CheckOutcome> check, Exercise exercise)
+    // Waits for the verdict; Ctrl-C ends the check and its checker at once.
+    static CheckOutcome Wait(CliConsole console, ExerciseProcess checker, Task<CheckOutcome> check, Exercise exercise)
     {
         try
         {
@@ -218,6 +218,7 @@ public static class ExerciseCommands
         }
         catch (OperationCanceledException)
         {
+            checker.Kill();
             throw new LessonInterruptedException($"interrupted while checking {exercise.Id}");
         }
         catch (AggregateException e) when (e.InnerException is IOException io)
@@ -231,7 +232,7 @@ public static class ExerciseCommands
     static CheckOutcome Quietly(CliConsole console, ExerciseFolder folder, Exercise exercise, int seconds)
     {
         using ExerciseProcess checker = ExerciseProcess.Start(warm: false);
-        CheckOutcome outcome = Wait(console, checker.Check(folder, exercise, seconds, _ => { }), exercise);
+        CheckOutcome outcome = Wait(console, checker, checker.Check(folder, exercise, seconds, _ => { }), exercise);
         checker.Finish();
         return outcome;
     }

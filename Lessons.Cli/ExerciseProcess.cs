@@ -46,6 +46,7 @@ public sealed class ExerciseProcess : IDisposable
     readonly List<string> stderr = [];
     readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     Request? current;
+    Thread? errorReader;
     volatile bool killed;
 
     ExerciseProcess(Process process) => this.process = process;
@@ -66,6 +67,7 @@ public sealed class ExerciseProcess : IDisposable
         child.process.StandardInput.WriteLine(child.key);
         var stdout = new Thread(child.ReadOutput) { IsBackground = true, Name = "checker stdout" };
         var errors = new Thread(child.ReadErrors) { IsBackground = true, Name = "checker stderr" };
+        child.errorReader = errors;
         stdout.Start();
         errors.Start();
         return child;
@@ -246,8 +248,8 @@ public sealed class ExerciseProcess : IDisposable
     void Ended(Request request)
     {
         lock (gate) current = null;
-        // The stderr reader may still hold the last lines.
-        Thread.Sleep(50);
+        // The stderr reader may still be reading libtorch's last lines: until that pipe closes too.
+        errorReader?.Join(TimeSpan.FromSeconds(2));
         string[] errors;
         lock (stderr) errors = [.. stderr];
         int code = process.HasExited ? process.ExitCode : -1;

@@ -449,6 +449,35 @@ public sealed class ExerciseCliTests : IDisposable
         Assert.True(firstLine < TimeSpan.FromSeconds(10), $"first line {firstLine.TotalSeconds:0.0} s after the save");
     }
 
+    [Fact]
+    public async Task Watch_starts_a_fresh_checker_after_the_learners_code_ended_one()
+    {
+        File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.Mutated("grad-accumulation", "w.grad.zero_();", "w.grad.zero_(); Environment.Exit(3);"));
+        var output = new RecordingWriter();
+        using var interrupt = new CancellationTokenSource();
+        Task<int> watching = Task.Run(() => LessonsCommandLine.Run(["check", "2", "--watch", "--exercises", folder], output, new RecordingWriter(), interrupt: interrupt.Token));
+        output.WaitFor(line => line.StartsWith("watching ", StringComparison.Ordinal), 1);
+        Assert.Contains(output.Lines, l => l.Contains("your code ended the check's process (exit code 3", StringComparison.Ordinal));
+
+        File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.For("grad-accumulation"));
+        output.WaitFor(line => line.StartsWith("watching ", StringComparison.Ordinal), 2);
+        Assert.Contains("grad-accumulation passes: 2 of 2 checks", output.Lines);
+        interrupt.Cancel();
+        Assert.Equal(ExitCodes.Interrupted, await watching.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void A_capstone_step_is_checked_with_the_learners_earlier_steps()
+    {
+        File.WriteAllText(FileOf("engine-value"), ExerciseSolutions.For("engine-value"));
+        CliResult result = CliRun.Run("check", "9", "--exercises", folder);
+        Assert.Equal(ExitCodes.CheckFailed, result.Code);
+        Assert.Equal($"✘ Value.TopologicalOrder is not written yet: the TODO at {FileOf("engine-topological-order")}:22 still throws NotImplementedException", Lines(result.Out)[^1]);
+        // With step 1 not written, step 2's check meets step 1's TODO first, in step 1's file.
+        File.WriteAllText(FileOf("engine-value"), ExerciseBook.Get("engine-value").Stub);
+        Assert.StartsWith($"✘ Value.op_Multiply is not written yet: the TODO at {FileOf("engine-value")}:51", Lines(CliRun.Run("check", "9", "--exercises", folder).Out)[^1]);
+    }
+
     /// <summary>Collects lines from several threads, and waits until enough of them match.</summary>
     sealed class RecordingWriter : TextWriter
     {
