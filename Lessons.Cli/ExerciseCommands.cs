@@ -128,7 +128,8 @@ public static class ExerciseCommands
         // The checker's side of ExerciseProcess: requests on stdin, answers on stdout.
         var serve = new Option<bool>(ExerciseProcess.Serve) { Hidden = true };
         var warm = new Option<bool>(ExerciseProcess.Warm) { Hidden = true };
-        var command = new Command("check", "Compile an exercise and run its checks: one line per check, and what was expected for the first failure.") { id, folderOption, watch, timeout, serve, warm };
+        var plots = new Option<string?>("--plots") { Description = "For a step of the capstone: draw your engine's graph of the tutorial's y = (w + x) * (w + 1) beside libtorch's, into this folder." };
+        var command = new Command("check", "Compile an exercise and run its checks: one line per check, and what was expected for the first failure.") { id, folderOption, watch, timeout, plots, serve, warm };
         command.SetAction(parsed =>
         {
             if (parsed.GetValue(serve)) return ExerciseRun.Serve(parsed.GetValue(warm));
@@ -137,6 +138,15 @@ public static class ExerciseCommands
                 ExerciseFolder folder = ExerciseFolder.Locate(parsed.GetValue(folderOption));
                 Exercise? chosen = parsed.GetValue(id) is string given ? ExerciseBook.Get(given) : null;
                 int seconds = parsed.GetValue(timeout);
+                if (parsed.GetValue(plots) is string pictures)
+                {
+                    if (chosen is null || chosen.Chapter != ExerciseChapter.OwnEngine || parsed.GetValue(watch))
+                    {
+                        var steps = ExerciseBook.All.Where(e => e.Chapter == ExerciseChapter.OwnEngine).ToList();
+                        throw new ExerciseUsageException($"--plots draws a capstone step's graph: give one of {steps[0].Id} ... {steps[^1].Id} ({steps[0].Number} to {steps[^1].Number}), without --watch");
+                    }
+                    return Visibly(console, folder, folder.Progress(), chosen, seconds, plots: Path.GetFullPath(pictures)).ExitCode;
+                }
                 if (parsed.GetValue(watch)) return ExerciseWatch.Run(console, folder, chosen, seconds);
                 if (chosen is not null) return Visibly(console, folder, folder.Progress(), chosen, seconds).ExitCode;
                 return CheckOnward(console, folder, seconds);
@@ -175,7 +185,7 @@ public static class ExerciseCommands
     }
 
     /// <summary>Checks the exercise in a checker of its own, printing what it says, recording the verdict, and after a pass why it works and what is next.</summary>
-    static CheckOutcome Visibly(CliConsole console, ExerciseFolder folder, ExerciseProgress progress, Exercise exercise, int seconds, bool moveOn = false)
+    static CheckOutcome Visibly(CliConsole console, ExerciseFolder folder, ExerciseProgress progress, Exercise exercise, int seconds, bool moveOn = false, string? plots = null)
     {
         using ExerciseProcess checker = ExerciseProcess.Start(warm: false);
         var report = new List<string>();
@@ -183,7 +193,7 @@ public static class ExerciseCommands
         {
             report.Add(line);
             console.Out.WriteLine(line);
-        }), exercise);
+        }, plots), exercise);
         checker.Finish();
         AfterCheck(console, folder, progress, exercise, outcome, announceNext: !moveOn, report);
         return outcome;

@@ -77,7 +77,7 @@ public sealed class ExerciseProcess : IDisposable
     /// Checks the exercise; <paramref name="say"/> gets each line to print (the checker's, and the
     /// learner's marked), on the checker's reading thread. One check at a time.
     /// </summary>
-    public Task<CheckOutcome> Check(ExerciseFolder folder, Exercise exercise, int seconds, Action<string> say)
+    public Task<CheckOutcome> Check(ExerciseFolder folder, Exercise exercise, int seconds, Action<string> say, string? plots = null)
     {
         var request = new Request(exercise, folder, say);
         lock (gate)
@@ -91,6 +91,7 @@ public sealed class ExerciseProcess : IDisposable
             return request.Done.Task;
         }
         var line = new JsonObject { ["exercise"] = exercise.Id, ["folder"] = folder.FullPath, ["timeout"] = seconds };
+        if (plots is not null) line["plots"] = plots;
         try
         {
             process.StandardInput.WriteLine(line.ToJsonString());

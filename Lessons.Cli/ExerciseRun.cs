@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lessons.Core.Exercises;
+using Lessons.Core.Exercises.OwnEngine;
+using Lessons.Core.Figures;
 using Lessons.Core.Torch;
 using TorchSharp;
 
@@ -57,7 +59,8 @@ public static class ExerciseRun
             ExerciseFolder folder = ExerciseFolder.Locate(request["folder"]!.GetValue<string>());
             int seconds = request["timeout"]?.GetValue<int>() ?? DefaultSeconds;
             learner.Reset();
-            var (verdict, fingerprint) = Check(channel, learner, folder, exercise, TimeSpan.FromSeconds(seconds));
+            string? plots = request["plots"]?.GetValue<string>();
+            var (verdict, fingerprint) = Check(channel, learner, folder, exercise, TimeSpan.FromSeconds(seconds), plots);
             learner.Flush();
             channel.Send(new JsonObject { ["verdict"] = verdict.ToString(), ["fingerprint"] = fingerprint });
             // A stopped check's thread still runs: no later check could trust this process.
@@ -79,7 +82,30 @@ public static class ExerciseRun
         ExerciseCompiler.Compile("public static class Warm { public static int One() => 1; }", "warm.cs");
     }
 
-    static (ExerciseVerdict Verdict, string? Fingerprint) Check(Channel channel, LearnerWriter learner, ExerciseFolder folder, Exercise exercise, TimeSpan limit)
+    static (ExerciseVerdict Verdict, string? Fingerprint) Check(Channel channel, LearnerWriter learner, ExerciseFolder folder, Exercise exercise, TimeSpan limit, string? plots)
+    {
+        var (verdict, fingerprint, code) = CheckCompiled(channel, learner, folder, exercise, limit);
+        if (plots is not null && code is not null && !LeftRunning) Draw(channel, exercise, code, plots);
+        return (verdict, fingerprint);
+    }
+
+    // The capstone's picture: the learner's graph of the tutorial's y beside libtorch's.
+    static void Draw(Channel channel, Exercise exercise, LearnerCode code, string directory)
+    {
+        try
+        {
+            GraphPictureResult result = EngineGraphPicture.Write(exercise, code, directory);
+            foreach (string file in result.Files) channel.Say($"figure: {file}");
+            if (result.Problem is not null) channel.Say($"note: {result.Problem}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CheckResult described = e is CheckFailedException failed ? new CheckResult("", CheckStatus.Failed, failed.Message) : ExerciseChecker.Describe("", e, code);
+            channel.Say($"note: graph picture not drawn: your engine could not build y = (w + x) * (w + 1): {described.Problem}");
+        }
+    }
+
+    static (ExerciseVerdict Verdict, string? Fingerprint, LearnerCode? Code) CheckCompiled(Channel channel, LearnerWriter learner, ExerciseFolder folder, Exercise exercise, TimeSpan limit)
     {
         string display = folder.DisplayPathOf(exercise);
         channel.Say($"{exercise.Id} ({display}): {exercise.Task}");
@@ -90,14 +116,14 @@ public static class ExerciseRun
             if (!File.Exists(path))
             {
                 channel.Say($"✘ {folder.DisplayPathOf(part)} is missing; `lessons exercises --reset {part.Id}` writes the stub again");
-                return (ExerciseVerdict.Failing, null);
+                return (ExerciseVerdict.Failing, null, null);
             }
             byte[] bytes = File.ReadAllBytes(path);
             if (!LearnerFile.IsText(bytes))
             {
                 channel.Say($"✘ {folder.DisplayPathOf(part)} is not a C# text file (it holds bytes that are not UTF-8 text); "
                     + $"`lessons exercises --reset {part.Id}` writes the stub again, keeping your file aside");
-                return (ExerciseVerdict.DoesNotCompile, null);
+                return (ExerciseVerdict.DoesNotCompile, null, null);
             }
             files.Add(new LearnerFile(Encoding.UTF8.GetString(bytes), folder.DisplayPathOf(part)));
         }
@@ -110,7 +136,7 @@ public static class ExerciseRun
             int more = outcome.Errors.Count - ErrorsShown;
             if (more > 0) channel.Say($"… and {more} more error{(more == 1 ? "" : "s")}");
             channel.Say($"✘ {display} does not compile: {outcome.Errors.Count} error{(outcome.Errors.Count == 1 ? "" : "s")}");
-            return (ExerciseVerdict.DoesNotCompile, fingerprint);
+            return (ExerciseVerdict.DoesNotCompile, fingerprint, null);
         }
 
         var events = new BlockingCollection<object>();
@@ -138,7 +164,7 @@ public static class ExerciseRun
                 channel.Say($"✘ {running!.Name}");
                 channel.Say($"    stopped after {limit.TotalSeconds:0} s: your code has not returned (an endless loop?)");
                 LeftRunning = true;
-                return (Failed(channel, exercise, results, results.Count + 1), fingerprint);
+                return (Failed(channel, exercise, results, results.Count + 1), fingerprint, null);
             }
             switch (item)
             {
@@ -155,17 +181,17 @@ public static class ExerciseRun
                     break;
                 case Exception e:
                     channel.Say($"✘ the checker failed: {TorchErrors.OneLine(e)}");
-                    return (Failed(channel, exercise, results, results.Count), fingerprint);
+                    return (Failed(channel, exercise, results, results.Count), fingerprint, outcome.Code);
                 default:
                     int total = exercise.Checks.Count;
                     if (results.Count == total && results.All(r => r.Passed))
                     {
                         channel.Say($"{exercise.Id} passes: {total} of {total} checks");
-                        return (ExerciseVerdict.Passing, fingerprint);
+                        return (ExerciseVerdict.Passing, fingerprint, outcome.Code);
                     }
                     // A stub not started: its one line says it all.
-                    if (results.Any(r => r.Status == CheckStatus.NotWritten)) return (ExerciseVerdict.Failing, fingerprint);
-                    return (Failed(channel, exercise, results, results.Count), fingerprint);
+                    if (results.Any(r => r.Status == CheckStatus.NotWritten)) return (ExerciseVerdict.Failing, fingerprint, outcome.Code);
+                    return (Failed(channel, exercise, results, results.Count), fingerprint, outcome.Code);
             }
         }
     }

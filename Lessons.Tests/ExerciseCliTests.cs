@@ -478,6 +478,22 @@ public sealed class ExerciseCliTests : IDisposable
         Assert.StartsWith($"✘ Value.op_Multiply is not written yet: the TODO at {FileOf("engine-value")}:51", Lines(CliRun.Run("check", "9", "--exercises", folder).Out)[^1]);
     }
 
+    [Fact]
+    public void Plots_draw_the_learners_engine_graph_beside_libtorchs()
+    {
+        foreach (string id in new[] { "engine-value", "engine-topological-order", "engine-backward" }) File.WriteAllText(FileOf(id), ExerciseSolutions.For(id));
+        string pictures = Path.Combine(folder, "pictures");
+        CliResult result = CliRun.Run("check", "engine-backward", "--exercises", folder, "--plots", pictures);
+        Assert.Equal(ExitCodes.Ok, result.Code);
+        string dot = File.ReadAllText(Path.Combine(pictures, "engine-graph.dot"));
+        Assert.Contains("your engine (Value)", dot);
+        Assert.Contains("w leaf\\ndata 1, grad 5", dot); // the tutorial's w.grad = 5, from the learner's Backward
+        Assert.Contains("x leaf\\ndata 2, grad 2", dot);
+        Assert.Contains("MulBackward0", dot);              // libtorch's graph of the same y
+        Assert.Contains($"figure: {Path.Combine(pictures, "engine-graph.dot")}", Lines(result.Out));
+        CliRun.AssertOneLineError(CliRun.Run("check", "relu-backward", "--exercises", folder, "--plots", pictures), ExitCodes.Usage, "--plots draws a capstone step's graph");
+    }
+
     /// <summary>Collects lines from several threads, and waits until enough of them match.</summary>
     sealed class RecordingWriter : TextWriter
     {
