@@ -48,11 +48,12 @@ public sealed class ExerciseProcess : IDisposable
     Request? current;
     Thread? errorReader;
     volatile bool killed;
+    volatile bool ending;
 
     ExerciseProcess(Process process) => this.process = process;
 
     /// <summary>Whether the checker still runs and may take a request.</summary>
-    public bool Alive => !exited.Task.IsCompleted && !killed;
+    public bool Alive => !exited.Task.IsCompleted && !killed && !ending;
 
     /// <summary>How long the last check took, from its request to its verdict.</summary>
     public TimeSpan LastCheck { get; private set; }
@@ -175,6 +176,7 @@ public sealed class ExerciseProcess : IDisposable
                 else if (message["passed"]?.GetValue<int>() is int passed) request.Passed = passed + 1;
                 else if (message["verdict"]?.GetValue<string>() is string verdict)
                 {
+                    if (message["ending"]?.GetValue<bool>() == true) ending = true;
                     lock (gate) current = null;
                     LastCheck = request.Clock.Elapsed;
                     request.Done.TrySetResult(new CheckOutcome(Enum.Parse<ExerciseVerdict>(verdict), message["fingerprint"]?.GetValue<string>()));

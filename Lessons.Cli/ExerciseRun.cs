@@ -62,7 +62,8 @@ public static class ExerciseRun
             string? plots = request["plots"]?.GetValue<string>();
             var (verdict, fingerprint) = Check(channel, learner, folder, exercise, TimeSpan.FromSeconds(seconds), plots);
             learner.Flush();
-            channel.Send(new JsonObject { ["verdict"] = verdict.ToString(), ["fingerprint"] = fingerprint });
+            // "ending": this process ends after the verdict (a stopped check's thread runs on), so the parent takes no more requests to it.
+            channel.Send(new JsonObject { ["verdict"] = verdict.ToString(), ["fingerprint"] = fingerprint, ["ending"] = LeftRunning });
             // A stopped check's thread still runs: no later check could trust this process.
             if (LeftRunning) ExitNow(ExitCodes.Ok);
         }

@@ -467,6 +467,24 @@ public sealed class ExerciseCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_after_a_time_out_checks_the_next_save_in_a_fresh_checker()
+    {
+        File.WriteAllText(FileOf("chain-rule"), ExerciseSolutions.Mutated("chain-rule", "return dy2Dy1 * dy1Dw1;", "while (true) { }"));
+        var output = new RecordingWriter();
+        using var interrupt = new CancellationTokenSource();
+        Task<int> watching = Task.Run(() => LessonsCommandLine.Run(["check", "chain-rule", "--watch", "--timeout", "1", "--exercises", folder], output, new RecordingWriter(), interrupt: interrupt.Token));
+        output.WaitFor(line => line.StartsWith("watching ", StringComparison.Ordinal), 1);
+        Assert.Contains("stopped after 1 s: your code has not returned (an endless loop?)", output.Lines.Select(l => l.Trim()));
+
+        File.WriteAllText(FileOf("chain-rule"), ExerciseSolutions.For("chain-rule"));
+        output.WaitFor(line => line.StartsWith("watching ", StringComparison.Ordinal), 2);
+        Assert.Contains("chain-rule passes: 3 of 3 checks", output.Lines);
+        Assert.DoesNotContain(output.Lines, l => l.Contains("ended", StringComparison.Ordinal));
+        interrupt.Cancel();
+        Assert.Equal(ExitCodes.Interrupted, await watching.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public void A_capstone_step_is_checked_with_the_learners_earlier_steps()
     {
         File.WriteAllText(FileOf("engine-value"), ExerciseSolutions.For("engine-value"));
