@@ -159,7 +159,8 @@ public static class ExerciseRun
         ExerciseCheck? running = null;
         while (true)
         {
-            if (!events.TryTake(out object? item, running is null ? Timeout.Infinite : (int)limit.TotalMilliseconds))
+            // A time limit past int's milliseconds (--timeout allows any int of seconds) waits as long as TryTake can.
+            if (!events.TryTake(out object? item, running is null ? Timeout.Infinite : (int)Math.Min(limit.TotalMilliseconds, int.MaxValue - 1)))
             {
                 learner.Flush();
                 channel.Say($"✘ {running!.Name}");

@@ -95,6 +95,15 @@ public sealed class ExerciseCliTests : IDisposable
     }
 
     [Fact]
+    public void The_largest_timeout_is_accepted_and_waits()
+    {
+        File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.For("grad-accumulation"));
+        CliResult result = CliRun.Run("check", "grad-accumulation", "--exercises", folder, "--timeout", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ExitCodes.Ok, result.Code);
+        Assert.Equal("", result.Err);
+    }
+
+    [Fact]
     public void A_stack_overflow_in_the_learners_code_is_one_line_not_the_runtimes_dump()
     {
         // Inside backward, which libtorch calls from native code.
