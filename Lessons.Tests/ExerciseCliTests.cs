@@ -459,6 +459,24 @@ public sealed class ExerciseCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_watch_alone_takes_a_learner_from_the_first_exercise_to_the_last()
+    {
+        var output = new RecordingWriter();
+        using var interrupt = new CancellationTokenSource();
+        Task<int> watching = Task.Run(() => LessonsCommandLine.Run(["check", "--watch", "--exercises", folder], output, new RecordingWriter(), interrupt: interrupt.Token));
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            // The watch has moved on to this exercise by itself: its stub was checked.
+            output.WaitFor(line => line.StartsWith($"✘ ", StringComparison.Ordinal) && line.Contains($"{exercise.FileName}:", StringComparison.Ordinal) && line.Contains("is not written yet", StringComparison.Ordinal), 1);
+            output.WaitFor(line => line.StartsWith("watching ", StringComparison.Ordinal), exercise.Number);
+            File.WriteAllText(FileOf(exercise.Id), ExerciseSolutions.For(exercise.Id));
+            output.WaitFor(line => line == $"{exercise.Id} passes: {exercise.Checks.Count} of {exercise.Checks.Count} checks", 1);
+        }
+        Assert.Equal(ExitCodes.Ok, await watching.WaitAsync(TimeSpan.FromSeconds(120)));
+        Assert.Equal($"All {ExerciseBook.All.Count} exercises pass: the course is done.", output.Lines[^1]);
+    }
+
+    [Fact]
     public async Task Watch_starts_a_fresh_checker_after_the_learners_code_ended_one()
     {
         File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.Mutated("grad-accumulation", "w.grad.zero_();", "w.grad.zero_(); Environment.Exit(3);"));
