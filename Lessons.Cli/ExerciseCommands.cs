@@ -317,8 +317,9 @@ public static class ExerciseCommands
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new IOException($"cannot write in {folder.FullPath} ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: read-only?), so {display} is unchanged; "
-                + "make the folder writable (chmod u+w), or copy it somewhere writable and pass --exercises DIR");
+            string why = e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? "the disk is full" : "it is read-only, or not yours to write";
+            throw new IOException($"cannot write in {folder.FullPath} ({why}), so {display} is unchanged: "
+                + "make room or make the folder writable (chmod u+w), or copy it somewhere writable and pass --exercises DIR");
         }
         ExerciseProgress progress = folder.Progress();
         progress.Exercises.Remove(exercise.Id);

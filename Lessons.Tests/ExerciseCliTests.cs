@@ -394,7 +394,7 @@ public sealed class ExerciseCliTests : IDisposable
         using (ReadOnly(folder))
         {
             string error = CliRun.AssertOneLineError(CliRun.Run("exercises", "--reset", "chain-rule", "--exercises", folder), ExitCodes.Failed,
-                $"cannot write in {folder}", "is unchanged", "make the folder writable");
+                $"cannot write in {folder} (it is read-only, or not yours to write), so", "is unchanged", "make the folder writable");
             Assert.DoesNotContain("'", error.Replace("'chain-rule'", "", StringComparison.Ordinal)); // no raw exception's quoted path
         }
         Assert.Equal("// mine\n", File.ReadAllText(FileOf("chain-rule")));
