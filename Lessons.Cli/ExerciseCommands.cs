@@ -181,6 +181,7 @@ public static class ExerciseCommands
             CheckOutcome outcome = Visibly(console, folder, progress, exercise, seconds, moveOn: true);
             if (outcome.Verdict != ExerciseVerdict.Passing) return outcome.ExitCode;
         }
+        console.Out.WriteLine($"All {ExerciseBook.All.Count} exercises pass: the course is done.");
         return ExitCodes.Ok;
     }
 

@@ -140,6 +140,23 @@ public sealed class ExerciseCliTests : IDisposable
     }
 
     [Fact]
+    public void Check_without_an_id_when_every_exercise_passes_says_the_course_is_done()
+    {
+        ExerciseFolder located = ExerciseFolder.Locate(folder);
+        ExerciseProgress progress = located.Progress();
+        foreach (Exercise exercise in ExerciseBook.All)
+        {
+            File.WriteAllText(FileOf(exercise.Id), ExerciseSolutions.For(exercise.Id));
+        }
+        foreach (Exercise exercise in ExerciseBook.All) progress.Record(exercise, located.Fingerprint(exercise)!, ExerciseVerdict.Passing);
+        Assert.True(progress.TrySave());
+        CliResult result = CliRun.Run("check", "--exercises", folder);
+        Assert.Equal(ExitCodes.Ok, result.Code);
+        Assert.Equal([.. ExerciseBook.All.Select(e => $"✔ {e.Id} passes (unchanged since its last check)"), $"All {ExerciseBook.All.Count} exercises pass: the course is done."], Lines(result.Out));
+        Assert.StartsWith($"{ExerciseBook.All.Count} of {ExerciseBook.All.Count} pass: the course is done", CliRun.Run("exercises", "--exercises", folder).Out);
+    }
+
+    [Fact]
     public void Exercises_lists_each_with_its_section_and_status()
     {
         File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.For("grad-accumulation"));
