@@ -69,7 +69,7 @@ public static class ExerciseWatch
                             pending = newer;
                             break;
                         }
-                        check.Wait(50, console.Interrupt);
+                        Task.WaitAny([check], 50, console.Interrupt); // a faulted check (our stdout failed) is read below, not thrown here
                     }
                     if (pending is not null) continue;
                     CheckOutcome outcome;

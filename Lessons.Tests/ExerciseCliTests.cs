@@ -351,11 +351,13 @@ public sealed class ExerciseCliTests : IDisposable
         Assert.Contains("grad-accumulation passes: 2 of 2 checks", lines);
     }
 
-    [Fact]
-    public void Check_into_a_full_disk_is_one_line_not_a_crash()
+    [Theory]
+    [InlineData("")]
+    [InlineData("--watch")]
+    public void Check_into_a_full_disk_is_one_line_not_a_crash(string watch)
     {
         File.WriteAllText(FileOf("grad-accumulation"), ExerciseSolutions.For("grad-accumulation"));
-        ProcessStartInfo self = SelfProcess.StartInfo(["check", "grad-accumulation", "--exercises", folder]);
+        ProcessStartInfo self = SelfProcess.StartInfo(["check", "grad-accumulation", "--exercises", folder, .. watch.Length > 0 ? [watch] : Array.Empty<string>()]);
         var start = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" > /dev/full");
