@@ -47,7 +47,24 @@ public sealed class ExerciseFolder
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative.Replace('\\', '/');
     }
 
+    /// <summary>The folder as the learner would type it, with its slash.</summary>
+    public string DisplayPath()
+    {
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), FullPath);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? FullPath : relative + "/";
+    }
+
     /// <summary>Not started: the file is the stub as shipped (line endings aside).</summary>
     public bool IsUntouched(Exercise exercise) =>
         File.Exists(FileOf(exercise)) && File.ReadAllText(FileOf(exercise)).ReplaceLineEndings("\n") == exercise.Stub.ReplaceLineEndings("\n");
+
+    /// <summary>The files a check of the exercise compiles, as text (unreadable bytes replaced): the capstone's earlier steps, then its own.</summary>
+    public IReadOnlyList<LearnerFile> Files(Exercise exercise) =>
+        [.. exercise.CompiledWith.Append(exercise).Where(e => File.Exists(FileOf(e))).Select(e => new LearnerFile(File.ReadAllText(FileOf(e)), DisplayPathOf(e)))];
+
+    /// <summary>The fingerprint of what a check of the exercise would compile now; null when its file is missing.</summary>
+    public string? Fingerprint(Exercise exercise) =>
+        File.Exists(FileOf(exercise)) ? ExerciseProgress.FingerprintOf(Files(exercise).Select(f => f.Source)) : null;
+
+    public ExerciseProgress Progress() => ExerciseProgress.Load(FullPath);
 }

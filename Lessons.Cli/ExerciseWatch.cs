@@ -4,15 +4,17 @@ using Lessons.Core.Exercises;
 namespace Lessons.Cli;
 
 /// <summary>
-/// <c>check --watch</c>: checks the exercise, then again each time a file under the exercises folder
-/// is saved, until Ctrl-C (exit 130). Each check runs as <c>check &lt;id&gt;</c> in a child process
-/// of this program, killed when a newer save arrives: a learner's endless loop or crash takes only
-/// that child with it, and every check starts from a fresh process.
+/// <c>check --watch</c>: checks the current exercise (the one named, or the first not passing),
+/// then again each time an exercise's file is saved: the file saved is the one checked. After a
+/// pass it moves on to the next exercise not passing; after the last it says the course is done.
+/// One warm checker (<see cref="ExerciseProcess"/>, started with libtorch and Roslyn loaded) serves
+/// every save; a save during a check ends that checker and starts a fresh one, as does a checker
+/// the learner's code took down. Ctrl-C ends the watch (exit 130).
 /// </summary>
 public static class ExerciseWatch
 {
     /// <summary>Editors save in bursts (write, rename, touch): events this close together are one save.</summary>
-    static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
 
     public static int Run(CliConsole console, ExerciseFolder folder, Exercise? chosen, int seconds)
     {
@@ -28,49 +30,98 @@ public static class ExerciseWatch
         watcher.EnableRaisingEvents = true;
 
         var output = new Lock();
-        ExerciseProcess? running = null;
-        void Start(Exercise exercise)
+        void Say(string line)
         {
-            running?.Stop();
-            ExerciseProcess child = ExerciseProcess.Start(console, output, folder, exercise, seconds);
-            running = child;
-            child.ExitCode.ContinueWith(code =>
-            {
-                if (code.Result != ExitCodes.Interrupted)
-                    lock (output) console.Out.WriteLine($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
-            }, TaskScheduler.Default);
+            lock (output) console.Out.WriteLine(line);
         }
 
-        // Without an id: the first exercise not yet passing, then whichever file is saved.
-        Exercise? current = chosen ?? ExerciseCommands.FirstUnfinished(console, folder, seconds);
-        if (current is not null) Start(current);
-        else console.Out.WriteLine($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
+        ExerciseProgress progress = folder.Progress();
+        Exercise? pending = chosen ?? ExerciseCommands.Current(folder, progress);
+        if (pending is null)
+        {
+            Say($"All {ExerciseBook.All.Count} exercises pass: the course is done.");
+            return ExitCodes.Ok;
+        }
+        ExerciseProcess checker = ExerciseProcess.Start(warm: true);
         try
         {
             while (true)
             {
-                string name = saved.Take(console.Interrupt);
-                // Let the burst of one save settle, then check once.
-                Thread.Sleep(Settle);
-                var names = new List<string> { name };
-                while (saved.TryTake(out string? more)) names.Add(more);
-                current = chosen ?? names.Select(n => ExerciseBook.All.FirstOrDefault(e => e.FileName == n)).LastOrDefault(e => e is not null) ?? current;
-                if (current is null) continue; // not an exercise's file, and none to check yet
-                lock (output) console.Out.WriteLine($"--- {DateTime.Now:HH:mm:ss} {string.Join(", ", names.Distinct())} saved ---");
-                Start(current);
+                if (pending is not null)
+                {
+                    Exercise exercise = pending;
+                    pending = null;
+                    if (!checker.Alive)
+                    {
+                        checker.Dispose();
+                        checker = ExerciseProcess.Start(warm: true);
+                    }
+                    Task<CheckOutcome> check = checker.Check(folder, exercise, seconds, Say);
+                    while (!check.IsCompleted)
+                    {
+                        if (saved.Count > 0 && Saved(saved) is { } newer)
+                        {
+                            // The check in flight judges a text that is gone: a fresh checker for the new one.
+                            checker.Kill();
+                            checker.Dispose();
+                            checker = ExerciseProcess.Start(warm: true);
+                            Say($"--- {DateTime.Now:HH:mm:ss} {newer.FileName} saved ---");
+                            pending = newer;
+                            break;
+                        }
+                        Task.WaitAny([check], 50, console.Interrupt); // a faulted check (our stdout failed) is read below, not thrown here
+                    }
+                    if (pending is not null) continue;
+                    CheckOutcome outcome;
+                    try
+                    {
+                        outcome = check.Result;
+                    }
+                    catch (AggregateException e) when (e.InnerException is IOException io)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(io).Throw();
+                        throw;
+                    }
+                    lock (output) ExerciseCommands.AfterCheck(console, folder, progress, exercise, outcome, announceNext: false);
+                    if (outcome.Verdict == ExerciseVerdict.Passing)
+                    {
+                        Exercise? next = ExerciseCommands.Current(folder, progress, after: exercise);
+                        if (next is null)
+                        {
+                            Say($"All {ExerciseBook.All.Count} exercises pass: the course is done.");
+                            return ExitCodes.Ok;
+                        }
+                        Say($"Next: {next.Number:00} {next.Id} ({folder.DisplayPathOf(next)}); watching it now");
+                        pending = next;
+                        continue;
+                    }
+                    Say($"watching {folder.DisplayPath()} for saves; Ctrl-C to stop");
+                }
+                string first = saved.Take(console.Interrupt);
+                if (Saved(saved, first) is not { } target) continue; // not an exercise's file
+                Say($"--- {DateTime.Now:HH:mm:ss} {target.FileName} saved ---");
+                pending = target;
             }
         }
         catch (OperationCanceledException)
         {
-            running?.Stop();
+            checker.Kill();
             console.Error.WriteLine("stopped watching (Ctrl-C)");
             return ExitCodes.Interrupted;
         }
+        finally
+        {
+            checker.Dispose();
+        }
     }
 
-    static string DisplayPath(this ExerciseFolder folder)
+    // Lets the burst of one save settle, then the exercise whose file was saved last; null when no exercise's file was.
+    static Exercise? Saved(BlockingCollection<string> saved, string? first = null)
     {
-        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), folder.FullPath);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? folder.FullPath : relative + "/";
+        Thread.Sleep(Settle);
+        var names = new List<string>();
+        if (first is not null) names.Add(first);
+        while (saved.TryTake(out string? name)) names.Add(name);
+        return names.Select(n => ExerciseBook.All.FirstOrDefault(e => e.FileName == n)).LastOrDefault(e => e is not null);
     }
 }

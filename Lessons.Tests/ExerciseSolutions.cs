@@ -25,7 +25,9 @@ public static class ExerciseSolutions
     public static IReadOnlyList<CheckResult> Check(string id, string source)
     {
         Exercise exercise = ExerciseBook.Get(id);
-        CompileOutcome outcome = ExerciseCompiler.Compile(source, "exercises/" + exercise.FileName);
+        // The capstone's earlier steps, as their reference solutions, compile with it.
+        CompileOutcome outcome = ExerciseCompiler.Compile([.. exercise.CompiledWith.Select(e => new LearnerFile(For(e.Id), "exercises/" + e.FileName)),
+            new LearnerFile(source, "exercises/" + exercise.FileName)]);
         Assert.True(outcome.Compiled, string.Join("\n", outcome.Errors));
         return ExerciseChecker.Run(exercise, outcome.Code!);
     }

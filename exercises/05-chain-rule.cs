@@ -2,12 +2,12 @@
 //
 // From tutorial 002 "取中间层将不能直接求导的,间接形成链子进行求导": for y1 = x*w1 + b1 and
 // y2 = y1*w2 + b2, dy2/dw1 = dy2/dy1 * dy1/dw1, which is tensor(2.) at x = 1, w1 = 2, b1 = 1,
-// w2 = 2, b2 = 1. The lesson chain-rule shows it (`lessons lesson chain-rule --code`).
+// w2 = 2, b2 = 1 (the tutorial's l).
 //
 // Task: Chained returns dy2/dy1 * dy1/dw1, each factor taken with torch.autograd.grad (which
 // returns a list: [0] takes the gradient out).
 //
-// Check it: `lessons check chain-rule` (a hint: `lessons hint chain-rule`).
+// Check it: `lessons check chain-rule`; stuck? `lessons hint chain-rule` (ask again for more).
 using System;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -85,6 +85,7 @@ public static partial class LessonDocs
         text.AppendLine(GeneratedNote);
         text.AppendLine();
         AppendOpening(text, chapters);
+        AppendCapstone(text);
         return text.ToString();
     }
 

@@ -10,10 +10,17 @@ public sealed class ChainRuleExercise : Exercise
     public override string Id => "chain-rule";
     public override string LessonId => "chain-rule";
     public override string Task => "dy2/dw1 from dy2/dy1 and dy1/dw1 with autograd.grad";
-    public override string Hint => """
-        torch.autograd.grad([y2], [y1])[0] is dy2/dy1, the gradient of y2 with respect to y1; the same call
-        with y1 and w1 gives dy1/dw1. (The tutorial adds retain_graph: true because it differentiates y2 a
-        second time, directly, afterwards.)
+    public override IReadOnlyList<string> Hints =>
+    [
+        "torch.autograd.grad(outputs, inputs) returns a list of gradients; you need two of them, one per link of the chain.",
+        "dy2/dy1 is grad([y2], [y1])[0] and dy1/dw1 is grad([y1], [w1])[0]; multiply them. A graph is freed after it is differentiated: the first call needs retain_graph: true when a later one goes through the same nodes.",
+        "var dy2Dy1 = torch.autograd.grad([y2], [y1], retain_graph: true)[0]; var dy1Dw1 = torch.autograd.grad([y1], [w1], retain_graph: true)[0]; return dy2Dy1 * dy1Dw1;",
+    ];
+
+    public override string WhyItWorks => """
+        y2 depends on w1 only through y1, so dy2/dw1 = dy2/dy1 · dy1/dw1 = w2 · x: 2 at the tutorial's
+        values, the same number autograd gives directly. retain_graph keeps the saved values of the graph
+        after the first grad, so the next call can walk the same nodes again.
         """;
 
     delegate Tensor Chained(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2);

@@ -12,6 +12,9 @@ public enum CheckStatus
 
     /// <summary>The learner's member still throws the stub's NotImplementedException: nothing after it is checked.</summary>
     NotWritten,
+
+    /// <summary>Not run: an earlier check failed, so this one would say nothing new (or mislead).</summary>
+    NotChecked,
 }
 
 /// <summary>What one check found: its status and, when it failed, one line and the numbers behind it.</summary>
@@ -28,8 +31,9 @@ public sealed record CheckResult(string Name, CheckStatus Status, string? Proble
 public static class ExerciseChecker
 {
     /// <summary>
-    /// Runs the checks in order on this thread, reporting each as it starts and ends. A check that
-    /// finds the stub's NotImplementedException ends the run: every later check would meet it too.
+    /// Runs the checks in order on this thread, reporting each as it starts and ends. The first that
+    /// does not pass ends the run: a later check would meet the same fault and word it worse (a
+    /// wrong shape read as "grad_output changed"). The result holds only the checks that ran.
     /// </summary>
     public static IReadOnlyList<CheckResult> Run(Exercise exercise, LearnerCode code, Action<ExerciseCheck>? starting = null, Action<CheckResult>? finished = null,
         KernelChoice kernels = KernelChoice.Pinned)
@@ -45,7 +49,7 @@ public static class ExerciseChecker
             CheckResult result = RunOne(check, code);
             results.Add(result);
             finished?.Invoke(result);
-            if (result.Status == CheckStatus.NotWritten) break;
+            if (!result.Passed) break;
         }
         return results;
     }
@@ -67,17 +71,17 @@ public static class ExerciseChecker
         }
         catch (Exception e)
         {
-            return Describe(check.Name, e, code.Path);
+            return Describe(check.Name, e, code);
         }
     }
 
     /// <summary>An exception the check did not expect, worded for the learner: where in their file, and what.</summary>
-    public static CheckResult Describe(string check, Exception e, string path)
+    public static CheckResult Describe(string check, Exception e, LearnerCode code)
     {
         if (e is System.Reflection.TargetInvocationException { InnerException: Exception inner }) e = inner;
         StackFrame? theirs = new StackTrace(e, fNeedFileInfo: true).GetFrames()
-            .FirstOrDefault(f => string.Equals(f.GetFileName(), path, StringComparison.Ordinal));
-        string where = theirs is null ? "" : $"{path}:{theirs.GetFileLineNumber()}";
+            .FirstOrDefault(f => code.IsLearners(f.GetFileName()));
+        string where = theirs is null ? "" : $"{theirs.GetFileName()}:{theirs.GetFileLineNumber()}";
         string member = theirs?.GetMethod() is { } method ? $"{method.DeclaringType?.Name}.{method.Name}" : "";
         if (e is NotImplementedException && theirs is not null)
             return new CheckResult(check, CheckStatus.NotWritten,

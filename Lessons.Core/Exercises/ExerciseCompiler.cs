@@ -13,6 +13,29 @@ public sealed record CompileError(string Path, int Line, int Column, string Code
     public override string ToString() => $"{Path}:{Line}:{Column}: error {Code}: {Message}";
 }
 
+/// <summary>One of the learner's files: its text and its path as the learner knows it.</summary>
+public sealed record LearnerFile(string Source, string DisplayPath)
+{
+    /// <summary>
+    /// Whether these bytes can be a C# source file: UTF-8 (a byte-order mark allowed) with no NUL
+    /// and no control characters but tab, line breaks and form feed. A file of binary garbage
+    /// would otherwise give hundreds of compiler errors that echo its bytes.
+    /// </summary>
+    public static bool IsText(byte[] bytes)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+        return !text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r' or '\f'));
+    }
+}
+
 /// <summary>The learner's file compiled: the errors (none when it compiled) and, when it did, the code.</summary>
 public sealed record CompileOutcome(IReadOnlyList<CompileError> Errors, LearnerCode? Code)
 {
@@ -30,11 +53,15 @@ public static class ExerciseCompiler
 
     /// <param name="source">The file's text.</param>
     /// <param name="displayPath">The path errors and stack frames name, as the learner knows the file (<c>exercises/03-relu-backward.cs</c>).</param>
-    public static CompileOutcome Compile(string source, string displayPath)
+    public static CompileOutcome Compile(string source, string displayPath) => Compile([new LearnerFile(source, displayPath)]);
+
+    /// <summary>Several of the learner's files compiled together (the capstone's engine, step by step); the last is the exercise's own.</summary>
+    public static CompileOutcome Compile(IReadOnlyList<LearnerFile> files)
     {
-        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), displayPath, Encoding.UTF8);
+        var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Source, new CSharpParseOptions(LanguageVersion.Latest), f.DisplayPath, Encoding.UTF8)).ToList();
+        string displayPath = files[^1].DisplayPath;
         string name = $"exercise{Interlocked.Increment(ref loaded)}";
-        var compilation = CSharpCompilation.Create(name, [tree], references.Value,
+        var compilation = CSharpCompilation.Create(name, trees, references.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
                 optimizationLevel: OptimizationLevel.Debug,
                 nullableContextOptions: NullableContextOptions.Annotations));
@@ -58,7 +85,7 @@ public static class ExerciseCompiler
         // which a collectible context does not allow. Each check runs in a short-lived process anyway.
         var context = new AssemblyLoadContext(name, isCollectible: false);
         Assembly assembly = context.LoadFromStream(pe, pdb);
-        return new CompileOutcome([], new LearnerCode(assembly, tree, displayPath));
+        return new CompileOutcome([], new LearnerCode(assembly, trees, displayPath));
     }
 
     // The .NET libraries, TorchSharp and Lessons.Core as this process has them: the learner's code

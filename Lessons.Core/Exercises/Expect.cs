@@ -26,6 +26,13 @@ public static class Expect
     public static void Close(string what, Tensor? got, Tensor expected, string against, double atol = 1e-10, double rtol = 1e-7)
     {
         if (got is null) throw new CheckFailedException($"{what} is null; return a tensor");
+        // C# converts the literal 0 to any enum: sum(0) is sum(ScalarType.Byte), a 0-dim sum in uint8.
+        if (got.dtype == ScalarType.Byte && expected.is_floating_point())
+            throw new CheckFailedException($"{what} is a uint8 tensor of shape {Shape(got)}: in TorchSharp `sum(0)` binds to sum(ScalarType), 0 being Byte, and adds every element; "
+                + "write sum(dim: 0) or sum(0, keepdim: true)");
+        if (got.dim() == 0 && expected.dim() > 0)
+            throw new CheckFailedException($"{what} is a 0-dim tensor (one number), but {against} has shape {Shape(expected)}: a sum over everything where one dimension was meant? "
+                + "(in TorchSharp `sum(0)` is sum(ScalarType); write sum(dim: 0) or sum(0, keepdim: true))");
         if (!got.shape.SequenceEqual(expected.shape))
         {
             bool transposed = got.dim() == 2 && expected.dim() == 2 && got.shape[0] == expected.shape[1] && got.shape[1] == expected.shape[0];
@@ -81,6 +88,10 @@ public static class Expect
             return $"{Math.Round(scale):0} times the expected value";
         if (Math.Abs(scale - 0.5) < 1e-9 && torch.allclose(got, expected * 0.5, rtol, atol))
             return "half the expected value: a factor 2 missing?";
+        // got = expected / K: a mean over every element where the tutorial sums, or divides by N only.
+        double divisor = 1 / Math.Max(scale, double.Epsilon);
+        if (scale > 0 && Math.Round(divisor) >= 3 && Math.Abs(divisor - Math.Round(divisor)) < 1e-6 && torch.allclose(got * Math.Round(divisor), expected, rtol, atol))
+            return $"1/{Math.Round(divisor):0} of the expected value: a .mean() where the tutorial sums, or divides by N only?";
         return null;
     }
 

@@ -6,9 +6,17 @@ public sealed class GradAccumulationExercise : Exercise
     public override string Id => "grad-accumulation";
     public override string LessonId => "grad-accumulation";
     public override string Task => "make each step's gradient fresh";
-    public override string Hint => """
-        backward adds its gradient to w.grad. After reading w.grad, empty it in place before the next
-        pass: w.grad.zero_() (what optimizer.zero_grad() does for every parameter).
+    public override IReadOnlyList<string> Hints =>
+    [
+        "Print w.grad after each pass without changing anything: the numbers grow. Where does backward put its result?",
+        "backward adds its gradient to w.grad instead of replacing it, so a fresh pass needs w.grad emptied in place after it is read: what optimizer.zero_grad() does for every parameter.",
+        "After seen.Add(...): w.grad.zero_();",
+    ];
+
+    public override string WhyItWorks => """
+        backward accumulates: it adds dy/dw to whatever w.grad holds, so that a value used in several places
+        (w in w + x and in w + 1) gets the sum of its contributions. Across passes that sum is unwanted,
+        and zero_() empties the gradient in place, the same tensor, so each pass reads its own 5.
         """;
 
     delegate List<double> GradientEachStep(int steps);

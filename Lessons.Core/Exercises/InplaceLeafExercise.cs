@@ -9,10 +9,17 @@ public sealed class InplaceLeafExercise : Exercise
     public override string Id => "inplace-leaf";
     public override string LessonId => "inplace-ops";
     public override string Task => "make an in-place update of a leaf legal";
-    public override string Hint => """
-        Autograd refuses the in-place change because it would be recorded on a leaf it must keep.
-        The update is not part of the model: run it where autograd records nothing,
-        using (torch.no_grad()) { ... }, and change w in place there with sub_.
+    public override IReadOnlyList<string> Hints =>
+    [
+        "Autograd refuses because the change would be recorded on a leaf it must keep. Is the update part of the model?",
+        "The update is not part of the model: run it where autograd records nothing (a torch.no_grad() block), and change w itself there with an in-place method, not with -= (which makes a new tensor in C#).",
+        "using (torch.no_grad()) w.sub_(w.grad! * learningRate);",
+    ];
+
+    public override string WhyItWorks => """
+        Under torch.no_grad() autograd records nothing, so the in-place change of a leaf is allowed: it is
+        not part of any graph. sub_ writes into w's own memory, so the caller's tensor moves, stays a leaf
+        and still requires grad for the next pass; `w -= ...` would have bound a new tensor to the local name.
         """;
 
     delegate void Step(Tensor w, double learningRate);
@@ -27,6 +34,8 @@ public sealed class InplaceLeafExercise : Exercise
             code.Method<Step>("InplaceLeaf", "Step", Signature)(w, 0.1);
             Expect.That(!w.detach().eq(before).all().item<bool>(),
                 "w did not change: in C#, `w -= ...` and `w = w - ...` make a new tensor and leave the caller's w as it was; change w itself (sub_)");
+            Expect.That(!torch.allclose(w.detach(), before + 0.1 * 2 * before),
+                "w moved up the gradient, to w + lr * w.grad: add_ where the step subtracts (sub_); gradient descent goes against the gradient");
             Expect.Close("w after Step", w, expected, "w - 0.1 * w.grad");
         }),
         new("w is still a leaf that requires grad: the update is in no graph", code =>

@@ -11,11 +11,15 @@ namespace Lessons.Core.Exercises;
 /// The learner's compiled file, and the members the checks call. A member that is missing or whose
 /// signature was changed fails the check with the signature the stub has.
 /// </summary>
-public sealed class LearnerCode(Assembly assembly, SyntaxTree tree, string path)
+public sealed class LearnerCode(Assembly assembly, IReadOnlyList<SyntaxTree> trees, string path)
 {
     public Assembly Assembly { get; } = assembly;
 
-    public SyntaxTree Tree { get; } = tree;
+    /// <summary>The files compiled: the exercise's own last, after the capstone's earlier steps.</summary>
+    public IReadOnlyList<SyntaxTree> Trees { get; } = trees;
+
+    /// <summary>Whether a stack frame's file is one of the learner's.</summary>
+    public bool IsLearners(string? file) => file is not null && Trees.Any(t => t.FilePath == file);
 
     /// <summary>The file as the learner knows it: <c>exercises/03-relu-backward.cs</c>.</summary>
     public string Path { get; } = path;
@@ -61,7 +65,7 @@ public sealed class LearnerCode(Assembly assembly, SyntaxTree tree, string path)
 
     /// <summary>The body of one of the learner's methods, for checks about how it is written.</summary>
     public MethodDeclarationSyntax? MethodSyntax(string className, string methodName) =>
-        Tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>()
+        Trees.SelectMany(t => t.GetRoot().DescendantNodes()).OfType<ClassDeclarationSyntax>()
             .Where(c => c.Identifier.Text == className)
             .SelectMany(c => c.Members.OfType<MethodDeclarationSyntax>())
             .FirstOrDefault(m => m.Identifier.Text == methodName);

@@ -10,9 +10,17 @@ public sealed class PerceptronGradientExercise : Exercise
     public override string Id => "perceptron-gradient";
     public override string LessonId => "perceptron-single";
     public override string Task => "derive the single-layer perceptron's gradient by hand";
-    public override string Hint => """
-        Three factors. loss = (1 - o)^2 gives dloss/do = -2 (1 - o); o = sigmoid(z) gives
-        do/dz = o (1 - o); z = x w^T gives dz/dw = x. Multiply them: o is [1, 1] and broadcasts over x's [1, n].
+    public override IReadOnlyList<string> Hints =>
+    [
+        "Three functions are chained: the loss of o, the sigmoid of z, and z = x w^T. Write the derivative of each on its own.",
+        "dloss/do = -2 (1 - o); do/dz = o (1 - o); dz/dw = x. Multiply the three: o is [1, 1] and broadcasts over x's [1, n].",
+        "return -2 * (1 - o) * o * (1 - o) * x;",
+    ];
+
+    public override string WhyItWorks => """
+        The chain rule multiplies local derivatives: dloss/dw = dloss/do · do/dz · dz/dw. The sigmoid's
+        derivative is sigmoid(z)(1 - sigmoid(z)) = o(1 - o), and z = x w^T is linear in w with slope x, so
+        the gradient has w's shape [1, n], as autograd's w.grad.
         """;
 
     delegate Tensor Gradient(Tensor x, Tensor w);

@@ -12,10 +12,17 @@ public sealed class ReluBackwardExercise : Exercise
     public override string Id => "relu-backward";
     public override string LessonId => "custom-relu-function";
     public override string Task => "write MyReLU's backward";
-    public override string Hint => """
-        d relu(x)/dx is 1 where x > 0 and 0 where x < 0, so the gradient for the input is grad_output
-        with its elements zeroed where the saved input is negative. Work on a copy:
-        grad_output.clone(), then masked_fill_(input.lt(0), 0), and return it in a list.
+    public override IReadOnlyList<string> Hints =>
+    [
+        "What is the derivative of relu(x) where x > 0, and where x < 0? backward gets dloss/doutput and must return dloss/dinput.",
+        "The gradient for the input is grad_output where the saved input is positive and 0 where it is negative. Do not change grad_output itself: autograd may still use it; work on a copy.",
+        "var gradInput = grad_output.clone(); gradInput.masked_fill_(input.lt(0), 0); return [gradInput];",
+    ];
+
+    public override string WhyItWorks => """
+        By the chain rule dloss/dinput = dloss/doutput · drelu/dinput, and drelu/dinput is 1 where the input
+        is positive and 0 where it is negative: a mask. Cloning first keeps grad_output intact for whatever
+        else in the graph reads it, which is why gradcheck and the 500 training losses agree with autograd's clamp.
         """;
 
     public override IReadOnlyList<ExerciseCheck> Checks =>
@@ -23,6 +30,12 @@ public sealed class ReluBackwardExercise : Exercise
         new("backward passes gradcheck (float64, a 4x5 input away from 0)", code =>
         {
             var relu = code.Function("MyReLU");
+            // The slip seen most: grad_output handed back as it came, the ReLU's mask missing.
+            var probe = torch.tensor(new[] { -2.0, -0.5, 0.5, 3.0 }, requires_grad: true);
+            relu(probe).backward([torch.ones(4, float64)]);
+            GuardedFunction.ThrowPending();
+            Expect.That(probe.grad is null || !probe.grad.eq(1).all().item<bool>(),
+                "backward returns grad_output unmasked: at the negative inputs -2 and -0.5 the gradient is 1 where the ReLU's derivative is 0; zero it where input < 0");
             torch.manual_seed(0);
             var x = torch.randn(4, 5, float64);
             x = x.sign() * (x.abs() + 0.1); // ReLU has no derivative at 0: keep the finite differences off it

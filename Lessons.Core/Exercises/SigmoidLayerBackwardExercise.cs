@@ -9,10 +9,17 @@ public sealed class SigmoidLayerBackwardExercise : Exercise
     public override string Id => "sigmoid-layer-backward";
     public override string LessonId => "four-class-raw";
     public override string Task => "one sigmoid layer's backward and the chapter's loss";
-    public override string Hint => """
-        Loss: the formula of In[6] as it stands, divided by pred.shape[0]. Backward: first through the
-        sigmoid, gradZ = gradA * A * (1 - A); then Z = X W + b gives dL/dW = X^T gradZ, and, since
-        the one row b is added to every row of X W, dL/db = gradZ summed over the rows (keepdim).
+    public override IReadOnlyList<string> Hints =>
+    [
+        "Loss: In[6] sums over every element and divides by the number of points only. Backward: two steps, first through the sigmoid, then through X W + b.",
+        "gradZ = gradA * A * (1 - A); then dL/dW = X^T gradZ, and since the one row b is added to every row of X W, dL/db is gradZ summed over the rows, keeping the row: shape [1, n_out].",
+        "Loss: return (-target * torch.log(pred) - (1 - target) * torch.log(1 - pred)).sum() / pred.shape[0]; Backward: var gradZ = gradA * A * (1 - A); return (torch.matmul(X.t(), gradZ), gradZ.sum(0, keepdim: true));",
+    ];
+
+    public override string WhyItWorks => """
+        The loss divides by N, not by N·K, so .mean() would be K times too small. Through the layer,
+        dA/dZ = A(1 - A) elementwise, and Z = X W + b is a product plus a broadcast row: the product's
+        gradient for W is X^T gradZ, and a broadcast's gradient is the sum over the copies it made, one per row.
         """;
 
     delegate Tensor Loss(Tensor pred, Tensor target);

@@ -9,11 +9,18 @@ public sealed class TwoLayerBackpropExercise : Exercise
     public override string Id => "two-layer-backprop";
     public override string LessonId => "two-layer-manual";
     public override string Task => "write grad_w1 and grad_w2 of the two-layer ReLU net by hand";
-    public override string Hint => """
-        Walk the forward pass backwards. loss = sum((y_pred - y)^2) gives grad_y_pred = 2 (y_pred - y).
-        y_pred = h_relu.mm(w2) gives grad_w2 = h_relu^T grad_y_pred and grad_h_relu = grad_y_pred w2^T.
-        The ReLU passes the gradient where h > 0 and stops it where h < 0 (clone, then masked_fill_);
-        then h = x.mm(w1) gives grad_w1 = x^T grad_h. Each gradient has the shape of what it differentiates.
+    public override IReadOnlyList<string> Hints =>
+    [
+        "Walk the forward pass backwards, one line at a time: each gradient has the shape of what it differentiates (grad_w2 is [H, D_out], grad_w1 is [D_in, H]).",
+        "loss = sum((y_pred - y)^2) gives grad_y_pred = 2 (y_pred - y). y_pred = h_relu w2 gives grad_w2 = h_relu^T grad_y_pred and grad_h_relu = grad_y_pred w2^T. The ReLU passes the gradient where h > 0 and stops it where h < 0; then h = x w1 gives grad_w1 = x^T grad_h.",
+        "var gradYPred = 2.0 * (yPred - y); var gradW2 = hRelu.t().mm(gradYPred); var gradH = gradYPred.mm(w2.t()).clone(); gradH.masked_fill_(h.lt(0), 0); return (x.t().mm(gradH), gradW2);",
+    ];
+
+    public override string WhyItWorks => """
+        Each line of the forward pass is a product or an elementwise map, and the chain rule walks them
+        in reverse: for Y = A B the gradient for B is A^T dY and for A it is dY B^T (the transposes make
+        the shapes fit), and an elementwise map multiplies by its derivative, 0 or 1 for the ReLU. That is
+        what autograd does for you in two-layer-autograd, node by node.
         """;
 
     delegate (Tensor GradW1, Tensor GradW2) Gradients(Tensor x, Tensor y, Tensor w1, Tensor w2);
@@ -48,6 +55,13 @@ public sealed class TwoLayerBackpropExercise : Exercise
         // The learner's, on copies they may not change behind our back.
         var (gradW1, gradW2) = gradients(x.clone(), y.clone(), w1.clone(), w2Value.clone());
         if (w2) Expect.Close("grad_w2", gradW2, w2Leaf.grad!, "autograd's dloss/dw2");
-        else Expect.Close("grad_w1", gradW1, w1Leaf.grad!, "autograd's dloss/dw1");
+        else
+        {
+            // The slip seen most: the gradient carried through the ReLU as if it were not there.
+            Tensor unmasked = x.t().mm((2.0 * (x.mm(w1).clamp(min: 0).mm(w2Value) - y)).mm(w2Value.t()));
+            Expect.That(gradW1 is null || !gradW1.shape.SequenceEqual(unmasked.shape) || !torch.allclose(gradW1.detach().to(float64), unmasked, 1e-7, 1e-10),
+                "grad_w1 is what it would be with no ReLU: the gradient passed the ReLU unmasked; zero grad_h where h < 0 (the ReLU's derivative is 0 there)");
+            Expect.Close("grad_w1", gradW1, w1Leaf.grad!, "autograd's dloss/dw1");
+        }
     }
 }

@@ -2,14 +2,14 @@
 //
 // From tutorial 003 "PyTorch:Defining new autograd functions": a custom autograd Function is a
 // forward, which computes the output from the input, and a backward, which turns the gradient of
-// the loss with respect to the output into the gradient with respect to the input. The lesson
-// custom-relu-function shows it (`lessons lesson custom-relu-function --code`).
+// the loss with respect to the output into the gradient with respect to the input. The
+// tutorial's MyReLU is the example: a ReLU written as such a Function.
 //
 // Task: forward is written: it saves its input and returns input.clamp(min: 0). Write backward:
 // given grad_output = dloss/doutput, return [dloss/dinput]: the incoming gradient where the input
 // was positive, 0 where it was negative. Leave grad_output itself unchanged.
 //
-// Check it: `lessons check relu-backward` (a hint: `lessons hint relu-backward`).
+// Check it: `lessons check relu-backward`; stuck? `lessons hint relu-backward` (ask again for more).
 using System;
 using System.Collections.Generic;
 using TorchSharp;

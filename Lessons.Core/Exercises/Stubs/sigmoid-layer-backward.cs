@@ -2,8 +2,8 @@
 //
 // From tutorial 004 "只用PyTorch求梯度" (In[5]-In[7]): the 2-3-3-4 network is three layers
 // A = sigmoid(X W + b), trained on the loss of In[6], binary cross-entropy summed and divided by
-// the number of points. The lesson four-class-raw shows the network and lets autograd find the
-// gradients (`lessons lesson four-class-raw --code`).
+// the number of points. Autograd finds the gradients in the tutorial; here one layer's are
+// written by hand.
 //
 // Task 1: Loss(pred, target) is In[6]'s loss for pred and one-hot target, both [N, K]:
 //   sum(-target * log(pred) - (1 - target) * log(1 - pred)) / N, a 0-dim tensor.
@@ -11,7 +11,7 @@
 // gradA = dL/dA for its output A = sigmoid(X W + b) [N, n_out]. Return (dL/dW, dL/db), by hand,
 // with the shapes of W and b. Recall sigmoid'(z) = A (1 - A).
 //
-// Check it: `lessons check sigmoid-layer-backward` (a hint: `lessons hint sigmoid-layer-backward`).
+// Check it: `lessons check sigmoid-layer-backward`; stuck? `lessons hint sigmoid-layer-backward` (ask again for more).
 using System;
 using TorchSharp;
 using static TorchSharp.torch;
