@@ -50,6 +50,7 @@ public static class SiteCommand
                         LessonRun run = ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
                             LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
                         CourseSite.SiteLesson part = CourseSite.Lesson(run, site, console.Interrupt);
+                        SettleGarbage();
                         parts.Add(part);
                         media += part.Files.Count;
                     }
@@ -62,6 +63,18 @@ public static class SiteCommand
             }, written: () => media == 0 ? null : $"{media} figures and frames were written in {site}, no page yet");
         });
         return command;
+    }
+
+    /// <summary>
+    /// A full collection after a lesson's frames are drawn (hundreds of PNG buffers), so that the
+    /// next lesson, in this process or the same worker, does not start with that garbage pending:
+    /// a lesson run in one process after many frames once failed in libtorch ("Unknown scalar type").
+    /// </summary>
+    static void SettleGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>The hidden <c>site-section</c> command the site command runs per lesson, as its child: run it, write its media, report its part.</summary>
@@ -77,6 +90,7 @@ public static class SiteCommand
             string folder = OutputPaths.WritableFolder("--site", parsed.GetValue(site)!);
             LessonRun run = LessonRunner.Run(lesson, console.Settings);
             CourseSite.SiteLesson part = CourseSite.Lesson(run, folder, console.Interrupt);
+            SettleGarbage();
             if (console.Report is not null) console.Report.Payload = part;
             foreach (string file in part.Files) console.Wrote(file);
             return ExitCodes.Ok;

@@ -5,6 +5,7 @@ using Lessons.Core.Catalog;
 using Lessons.Core.Figures;
 using Lessons.Core.Site;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Lessons.Tests;
 
@@ -24,14 +25,20 @@ public sealed class SiteFixture : IAsyncLifetime
 
     public IReadOnlyList<CourseSite.SiteLesson> Lessons { get; private set; } = [];
 
+    /// <summary>How long writing the site took, the lessons' runs aside (they are the suite's shared ones).</summary>
+    public double BuildSeconds { get; private set; }
+
     IPlaywright? playwright;
     IBrowser? browser;
     string? missing;
 
     public async Task InitializeAsync()
     {
-        Lessons = [.. LessonCatalog.All.Select(lesson => CourseSite.Lesson(CachedRuns.Get(lesson.Id), Folder))];
+        var runs = LessonCatalog.All.Select(lesson => CachedRuns.Get(lesson.Id)).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Lessons = [.. runs.Select(run => CourseSite.Lesson(run, Folder))];
         CourseSite.Write(Lessons, Folder);
+        BuildSeconds = clock.Elapsed.TotalSeconds;
         if (!File.Exists(Chromium))
         {
             missing = $"Debian's chromium is not installed ({Chromium} is missing): the site's browser tests need it (apt-get install chromium; .ci/run installs it)";
@@ -75,7 +82,7 @@ public sealed class RecordedPage(IPage page) : IAsyncDisposable
 }
 
 [Collection(TorchCollection.Name)]
-public sealed class SiteBrowserTests(SiteFixture site) : IClassFixture<SiteFixture>
+public sealed class SiteBrowserTests(SiteFixture site, ITestOutputHelper output) : IClassFixture<SiteFixture>
 {
     const string GraphLesson = "computational-graph";
     const string Stepper = "#backward-computational-graph-0";
@@ -126,6 +133,8 @@ public sealed class SiteBrowserTests(SiteFixture site) : IClassFixture<SiteFixtu
         Assert.Contains("to x = AccumulateGrad: tensor([2.])", about);
 
         Directory.CreateDirectory(site.Screenshots);
+        await page.Locator($"#{GraphLesson}").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(site.Screenshots, "lesson-page.png") });
         await page.Locator($"{Stepper} button[data-action=next]").ClickAsync();
         await page.Locator(Stepper).ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(site.Screenshots, "backward-step.png") });
         Assert.Empty(opened.Errors);
@@ -257,6 +266,7 @@ public sealed class SiteBrowserTests(SiteFixture site) : IClassFixture<SiteFixtu
     [Fact]
     public void Code_is_highlighted_by_Roslyns_classifier()
     {
+        output.WriteLine($"the site was written in {site.BuildSeconds:F1} s");
         string page = File.ReadAllText(Path.Combine(site.Folder, "tutorial-001.html"));
         // Semantic classes, which only the classifier with the references gives (a parser alone knows no types).
         Assert.Contains("<span class=\"c-keyword\">public</span>", page);
