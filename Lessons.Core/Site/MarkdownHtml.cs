@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -167,7 +166,9 @@ public sealed partial class MarkdownHtml
         return null;
     }
 
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Text for HTML: only the five characters that matter are escaped (the rest, «§× and Chinese, stay readable).</summary>
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 
     [GeneratedRegex(@"^(#{1,6}) (.*)$")]
     private static partial Regex Heading();
