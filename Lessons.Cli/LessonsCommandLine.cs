@@ -98,6 +98,8 @@ public static partial class LessonsCommandLine
             ParityCommand.Create(console),
             DocsCommand.Create(console),
             DocsCommand.SectionCommand(console),
+            SiteCommand.Create(console),
+            SiteCommand.SectionCommand(console),
             BenchCommand.Create(console),
             BenchCommand.MeasureCommand(console),
             ExerciseCommands.Exercises(console),

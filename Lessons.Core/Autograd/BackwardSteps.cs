@@ -16,19 +16,30 @@ public static class BackwardSteps
 
     public static IReadOnlyList<string> Lines(AutogradGraph graph)
     {
-        if (!graph.IsAvailable) return [$"backward of {graph.Name}: unavailable: {graph.Unavailable}"];
-        if (graph.Root is null) return [$"backward of {graph.Name}: no graph (the tensor has no grad_fn)"];
+        BackwardWalk walk = Walk(graph);
+        return [.. walk.Heading, .. walk.Steps.SelectMany(s => s.Lines), .. walk.Omitted is { } omitted ? [omitted] : Array.Empty<string>(), .. walk.Notes];
+    }
+
+    /// <summary>
+    /// The same text as <see cref="Lines"/>, kept step by step (the course site's stepper shows one
+    /// step at a time): the heading, each step's lines with the node and the edges it sends along,
+    /// and the numbered notes for the edges that say <c>?</c>.
+    /// </summary>
+    public static BackwardWalk Walk(AutogradGraph graph)
+    {
+        if (!graph.IsAvailable) return new BackwardWalk([$"backward of {graph.Name}: unavailable: {graph.Unavailable}"], [], null, []);
+        if (graph.Root is null) return new BackwardWalk([$"backward of {graph.Name}: no graph (the tensor has no grad_fn)"], [], null, []);
         IReadOnlyList<GraphNode> nodes = graph.Nodes;
         IReadOnlyList<int> order = Order(graph);
-        var lines = new List<string>();
+        var heading = new List<string>();
         string start = graph.RootGradient is { } g0 ? $"; it starts from {g0.Text} ({graph.RootGradientSource})"
             : $"; edge gradients not read: {graph.GradsUnavailable}";
-        lines.Add(graph.BackwardOrder is not null
+        heading.Add(graph.BackwardOrder is not null
             ? $"backward of {graph.Name}: {nodes.Count} nodes, in the order libtorch's engine runs them (from their sequence_nr: "
               + "of the nodes that are ready, the one made last runs first; AccumulateGrad as soon as it is ready)" + start
             : $"backward of {graph.Name}: {nodes.Count} nodes, in next_functions order ({graph.OrderUnavailable})" + start);
 
-        if (graph.SummaryNote is { } summarised) lines.Add(summarised);
+        if (graph.SummaryNote is { } summarised) heading.Add(summarised);
         var notes = new List<string>();
         string Note(string reason)
         {
@@ -46,6 +57,8 @@ public static class BackwardSteps
             foreach (GraphInput input in node.Inputs)
                 if (input.To is int to) inDegree[to]++;
 
+        var steps = new List<BackwardStep>();
+        string? omitted = null;
         int step = 0;
         foreach (int id in order)
         {
@@ -53,9 +66,10 @@ public static class BackwardSteps
             step++;
             if (step > MaxSteps)
             {
-                lines.Add($"… {order.Count - MaxSteps} more steps not shown (the first {MaxSteps} of {order.Count})");
+                omitted = $"… {order.Count - MaxSteps} more steps not shown (the first {MaxSteps} of {order.Count})";
                 break;
             }
+            var lines = new List<string>();
             string received = $"step {step}: {node.Label} receives {Value(node.Received, node.ReceivedUnavailable)}";
             if (delivered[id].Count > 1 && delivered[id].All(d => d.Edge.Grad is not null))
                 received += " (" + string.Join(" + ", delivered[id].Select(d => $"{Value(d.Edge.Grad, d.Edge.GradUnavailable)} from {Short(nodes[d.From])}")) + ")";
@@ -80,10 +94,16 @@ public static class BackwardSteps
                     ? $"{indent}{leaf}.grad: None -> {after}"
                     : $"{indent}{leaf}.grad: {before} + what arrives -> {after}");
             }
+            steps.Add(new BackwardStep(id, lines));
         }
-        for (int i = 0; i < notes.Count; i++) lines.Add($"  [{i + 1}] ? {notes[i]}");
-        return lines;
+        return new BackwardWalk(heading, steps, omitted, [.. notes.Select((note, i) => $"  [{i + 1}] ? {note}")]);
     }
 
     static string Short(GraphNode node) => node.Tensor ?? node.Name;
 }
+
+/// <summary>One engine step as <see cref="BackwardSteps"/> writes it: the node that runs and its lines.</summary>
+public sealed record BackwardStep(int Node, IReadOnlyList<string> Lines);
+
+/// <summary>A graph's backward as text: the heading, the steps, a line for steps left out (or null), and the notes.</summary>
+public sealed record BackwardWalk(IReadOnlyList<string> Heading, IReadOnlyList<BackwardStep> Steps, string? Omitted, IReadOnlyList<string> Notes);

@@ -53,6 +53,11 @@ public static partial class LessonDocs
         text.AppendLine("dotnet run --project Lessons.Cli -- lesson logistic-regression --set mean_value=5 --plots out  # other settings; figures and animation into out/");
         text.AppendLine("```");
         text.AppendLine();
+        text.AppendLine("The course is also a static site that opens from disk, with each recorded graph's backward stepped");
+        text.AppendLine("by hand, node by node, and a slider over each training animation: build it with");
+        text.AppendLine("`dotnet run --project Lessons.Cli -- site out/` and open `out/index.html` in a browser (it is");
+        text.AppendLine("generated, not committed; see [The course site](../README.md#the-course-site)).");
+        text.AppendLine();
         text.AppendLine("Reading the code: a lesson is a class deriving `Lesson`; its `Run(LessonContext context)` reads like");
         text.AppendLine("the tutorial. `context.Print(...)` is Python's `print` (PyTorch's own formats), `context.Record(...)`");
         text.AppendLine("keeps a named result for the tests and the figures, `context.Get(option)` reads an option");

@@ -22,6 +22,16 @@ public sealed record Animation(string Name, IReadOnlyList<Action<Plot>> Frames, 
 {
     /// <summary>How long the last frame stays before the loop starts again, so the end state can be read.</summary>
     public const int HoldLastCentiseconds = 200;
+
+    /// <summary>
+    /// One line per frame saying where training is (its iteration and loss, from the recorded
+    /// results), for the course site's slider; null where the lesson gives none.
+    /// </summary>
+    public IReadOnlyList<string>? FrameLabels { get; init; }
+
+    /// <summary>A frame's label: the iteration (or step) and the loss, the loss as Python's repr prints it (every digit of the recorded double).</summary>
+    public static string FrameLabel(string counter, long iteration, string measure, double value) =>
+        $"{counter} {iteration}, {measure} {Python.PyFloat.Repr(value)}";
 }
 
 /// <summary>Writes a run's animations as GIF files (SixLabors.ImageSharp 2.x, used only to encode).</summary>

@@ -45,6 +45,9 @@ public sealed class CurveFitNetFigures : LessonFigures
     {
         var frames = Draw(run).Where(f => f.Name != $"{LessonId}-loss").Select(f => f.Draw).ToList();
         yield return new Animation(LessonId, frames, FramesPerSecond: 10, Pace: "the tutorial's plt.pause(0.1)",
-            Caption: "the net's prediction and its loss at every logged step, as the tutorial redraws its plot");
+            Caption: "the net's prediction and its loss at every logged step, as the tutorial redraws its plot")
+        {
+            FrameLabels = [.. run.Numbers("logged steps").Zip(run.Numbers("logged loss"), (step, loss) => Animation.FrameLabel("step", (long)step, "loss", loss))],
+        };
     }
 }

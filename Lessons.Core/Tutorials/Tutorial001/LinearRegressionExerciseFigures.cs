@@ -44,6 +44,9 @@ public sealed class LinearRegressionExerciseFigures : LessonFigures
     {
         var frames = Draw(run).Where(f => f.Name != $"{LessonId}-loss").Select(f => f.Draw).ToList();
         yield return new Animation(LessonId, frames, FramesPerSecond: 2, Pace: "logistic-regression's pace, the tutorial's plt.pause(0.5)",
-            Caption: "the line at every logged iteration");
+            Caption: "the line at every logged iteration")
+        {
+            FrameLabels = LogisticRegressionFigures.Labels(run.Numbers("logged iterations"), run.Numbers("logged loss")),
+        };
     }
 }

@@ -61,8 +61,15 @@ public sealed class LogisticRegressionFigures : LessonFigures
     {
         var frames = Draw(run).Where(f => f.Name != $"{LessonId}-loss").Select(f => f.Draw).ToList();
         yield return new Animation(LessonId, frames, FramesPerSecond: 2, Pace: "the tutorial's plt.pause(0.5)",
-            Caption: "the boundary, the loss and the accuracy at every logged iteration, as the tutorial redraws its plot");
+            Caption: "the boundary, the loss and the accuracy at every logged iteration, as the tutorial redraws its plot")
+        {
+            FrameLabels = Labels(run.Numbers("logged iterations"), run.Numbers("logged loss")),
+        };
     }
+
+    /// <summary>Each frame's iteration and loss, for the course site's slider.</summary>
+    internal static IReadOnlyList<string> Labels(double[] iterations, double[] losses) =>
+        [.. iterations.Select((iteration, i) => Animation.FrameLabel("iteration", (long)iteration, "loss", losses[i]))];
 
     /// <summary>The tutorial's plt.xlim(-5, 7), plt.ylim(-7, 7), grown to whole numbers that hold every point.</summary>
     static (double XMin, double XMax, double YMin, double YMax) Limits(double[][] points) => (

@@ -32,7 +32,12 @@ public sealed class HimmelblauFigures : LessonFigures
         if (shown[^1] != points - 1) shown.Add(points - 1);
         var frames = shown.Select(upTo => (Action<Plot>)(plot => DrawDescent(plot, run, Paths(run), upTo))).ToList();
         yield return new Animation(LessonId, frames, FramesPerSecond: 5, Pace: "this port's choice (the tutorial draws no animation here)",
-            Caption: $"Adam's paths, {stride * TraceEvery} steps a frame, from the positions recorded every {TraceEvery} steps", Width: 900, Height: 760);
+            Caption: $"Adam's paths, {stride * TraceEvery} steps a frame, from the positions recorded every {TraceEvery} steps", Width: 900, Height: 760)
+        {
+            // Where each path is at the frame's step (f is not recorded at every traced point).
+            FrameLabels = [.. shown.Select(upTo => $"step {upTo * TraceEvery}: " + string.Join("; ", Paths(run).Select(p =>
+                $"from {p.Label} at ({PyFloat.Fixed(p.Path[Math.Min(upTo, p.Path.Length - 1)][0], 4)}, {PyFloat.Fixed(p.Path[Math.Min(upTo, p.Path.Length - 1)][1], 4)})")))],
+        };
     }
 
     /// <summary>

@@ -73,7 +73,12 @@ public abstract class FourClassStageFigures : LessonFigures
         frames.Add(plot => DrawRegions(plot, run, run.Rows(FourClassResults.Regions),
             $"{LessonId}: after {losses.Length} iterations (accuracy {run.Number(FourClassResults.Accuracy):P2})"));
         yield return new Animation(LessonId, frames, FramesPerSecond: 10, Pace: "this port's choice (the tutorial plots only the loss)",
-            Caption: $"the decision regions every {StageRecord.SnapshotEvery} iterations, then after the last");
+            Caption: $"the decision regions every {StageRecord.SnapshotEvery} iterations, then after the last")
+        {
+            // losses[i] is iteration i's loss; the last frame is after the last iteration.
+            FrameLabels = [.. iterations.Select(i => Animation.FrameLabel("iteration", (long)i, "loss", losses[(int)i])),
+                Animation.FrameLabel("iteration", losses.Length - 1, "loss", losses[^1])],
+        };
     }
 
     /// <summary>The class picked at each grid point (row i is y = axis[i]) as coloured regions, the data on top.</summary>
