@@ -207,10 +207,17 @@ public static partial class CourseSite
             string section = lesson.Source.Numbered ? $" §{lesson.Source.Section}" : "";
             html.AppendLine("<article class=\"exercise\">");
             html.AppendLine($"<h2 id=\"{exercise.Id}\">{exercise.Number}. {E(exercise.Id)}</h2>");
-            html.AppendLine($"<p><strong>{E(exercise.Task)}</strong>, in <code>exercises/{E(exercise.FileName)}</code>; from <code>{E(lesson.Source.File)}</code>{E(section)} «{E(lesson.Source.Heading)}». "
-                + $"The lesson that shows the idea: <a href=\"{chapter}#{lesson.Id}\">{E(lesson.Id)}</a>.</p>");
-            html.AppendLine($"<p>Check it with <code>dotnet run --project Lessons.Cli -- check {E(exercise.Id)}</code>; <code>hint {E(exercise.Id)}</code> prints the hint.</p>");
-            html.AppendLine($"<details><summary>Hint</summary><p>{E(exercise.Hint)}</p></details>");
+            html.AppendLine($"<p><strong>{E(exercise.Task)}</strong>, in <code>exercises/{E(exercise.FileName)}</code>; from <code>{E(lesson.Source.File)}</code>{E(section)} «{E(lesson.Source.Heading)}».</p>");
+            html.AppendLine($"<p>Check it with <code>dotnet run --project Lessons.Cli -- check {E(exercise.Id)}</code>; <code>hint</code> gives the next hint each time it is asked.</p>");
+            // The hints teach before they tell, as `hint` does: a nudge, the idea, then the code; the
+            // lesson that holds the answer is named only with the last.
+            string[] levels = ["a nudge", "the idea", "the code"];
+            for (int level = 0; level < exercise.Hints.Count; level++)
+            {
+                bool last = level == exercise.Hints.Count - 1;
+                string answer = last ? $" The lesson that shows it: <a href=\"{chapter}#{lesson.Id}\">{E(lesson.Id)}</a>." : "";
+                html.AppendLine($"<details><summary>Hint {level + 1}: {levels[Math.Min(level, levels.Length - 1)]}</summary><p>{E(exercise.Hints[level])}{answer}</p></details>");
+            }
             html.AppendLine($"<details><summary>The file as shipped</summary><pre class=\"code csharp\"><code>{highlighter.Html(exercise.Stub.ReplaceLineEndings("\n").TrimEnd('\n'), null)}</code></pre></details>");
             html.AppendLine("</article>");
         }
