@@ -41,14 +41,15 @@ public sealed class SiteFixture : IAsyncLifetime
         Lessons = [.. runs.Select(run => CourseSite.Lesson(run, Folder))];
         CourseSite.Write(Lessons, Folder);
         BuildSeconds = clock.Elapsed.TotalSeconds;
-        if (!File.Exists(Chromium))
-        {
-            missing = $"Debian's chromium is not installed ({Chromium} is missing): the site's browser tests need it (apt-get install chromium; .ci/run installs it)";
-            return;
-        }
+        missing = Missing(Chromium);
+        if (missing is not null) return;
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
     }
+
+    /// <summary>The one line every browser test fails with when the browser is not at <paramref name="path"/>, or null.</summary>
+    public static string? Missing(string path) => File.Exists(path) ? null
+        : $"Debian's chromium is not installed ({path} is missing): the site's browser tests need it (apt-get install chromium; .ci/run installs it)";
 
     /// <summary>A fresh page whose console errors, page errors and requests are recorded.</summary>
     public async Task<RecordedPage> Open(string file)

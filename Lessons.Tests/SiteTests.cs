@@ -64,6 +64,15 @@ public sealed class SiteTests
     }
 
     [Fact]
+    public void Without_chromium_the_browser_tests_fail_in_one_line_that_names_the_package()
+    {
+        string why = SiteFixture.Missing("/nonexistent/chromium")!;
+        Assert.DoesNotContain('\n', why);
+        Assert.Contains("apt-get install chromium", why);
+        Assert.Null(SiteFixture.Missing(typeof(SiteTests).Assembly.Location));
+    }
+
+    [Fact]
     public void A_site_folder_that_is_a_file_is_refused_in_one_line_before_any_lesson_runs()
     {
         string file = Path.GetTempFileName();
