@@ -51,10 +51,11 @@ public sealed partial class CommandLineSweepTests : IDisposable
                 "bench" when symbol.Name != "--lesson" => (["--lesson", "simple-grad"], null),
                 "docs" when symbol.Name != "--output" => (["--output", Path.Combine(plots, "lessons.md")], plots),
                 "hint" when symbol is not Argument => ([ExerciseBook.All[0].Id], null),
+                "site" when symbol is not Argument => ([plots], plots),
                 _ => null,
             };
         },
-        OutputPaths = new HashSet<string> { "lesson --plots", "docs --output", "bench --json" },
+        OutputPaths = new HashSet<string> { "lesson --plots", "docs --output", "bench --json", "site dir" },
         PathBelowAFile = Path.Combine(scratch, "a-file", "below"),
         Extra = LessonCases,
     };

@@ -137,7 +137,7 @@ public static class BackwardStepper
         try
         {
             string dotFile = Path.Combine(scratch, "graph.dot"), svgFile = Path.Combine(scratch, "graph.svg");
-            File.WriteAllText(dotFile, Dot(graph, id));
+            AtomicFile.WriteAllText(dotFile, Dot(graph, id));
             if (Graphviz.Render(dotExecutable, dotFile, "svg", svgFile) is { } error) return (null, error);
             string svg = File.ReadAllText(svgFile);
             int start = svg.IndexOf("<svg", StringComparison.Ordinal);
