@@ -25,11 +25,13 @@ public sealed class LessonContextTests
         context.Print("accuracy:", accuracy);
         context.Print("x", text);   // a string among the values is a value, never a name
         context.Print(loss * 2);
-        Assert.Equal(["0.25", "accuracy: 0.9", "x a string value", "0.5"], context.Transcript);
+        context.Print(Math.Abs(loss));   // a helper's call names nothing
+        Assert.Equal(["0.25", "accuracy: 0.9", "x a string value", "0.5", "0.25"], context.Transcript);
         Assert.Equal(0.25, context.Results["loss"]);
         Assert.Equal(0.9, context.Results["accuracy"]);
         Assert.Equal("a string value", context.Results["text"]);
         Assert.False(context.Results.ContainsKey("loss * 2"));
+        Assert.False(context.Results.ContainsKey("Math.Abs(loss)"));
         Assert.False(context.Results.ContainsKey("x"));
         Assert.DoesNotContain(context.Results.Keys, k => k.StartsWith('"'));
     }
