@@ -212,8 +212,10 @@ public sealed class LessonContext
         if (expression.Length == 0 || expression[0] is '"' or '$' or '@' or '\'' or '-' or '[' || char.IsDigit(expression[0])
             || expression is "null" or "true" or "false")
             return false;
-        // A variable, a member, an index or a call (w.grad, X[.., 0], net.model.forward(X)); not a
-        // computation (a + b, new ...), whose text says less than the lesson's names.
+        // A variable, a member, an index or a call on one (w.grad, X[.., 0], net.model.forward(X)); not a
+        // computation (a + b, new ...) or a helper's call (GradFn.Describe(w)), whose text says less
+        // than the lesson's names.
+        if (char.IsUpper(expression[0]) && expression.EndsWith(')')) return false;
         int depth = 0;
         foreach (char c in expression)
         {
