@@ -25,7 +25,7 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Runs per measurement (the median is reported).", DefaultValueFactory = _ => 3 };
         var only = new Option<string[]>("--lesson") { Description = "Only these lessons (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<string?>("--json") { Description = "Write the measurements to this JSON file." };
-        var readme = new Option<string?>("--update-readme") { Description = "Rewrite the performance section of this README." };
+        var readme = new Option<string?>("--update-readme") { Description = "Rewrite the benchmark tables of this page (docs/guide/performance.md)." };
         var pytorchOnly = new Option<bool>("--pytorch-only") { Description = "Only time the lessons beside PyTorch running the tutorials' code (whole processes, alternating)." };
         WholeNumbers.Require(runs, 1, 1000);
         LessonsCommandLine.RequireValue(only, "himmelblau");

@@ -22,7 +22,7 @@ public static class LessonBatch
     /// <summary>How many lessons run at once by default: one per core, no more than the lessons, and as many as memory allows.</summary>
     public static int DefaultJobs(int lessons)
     {
-        // A lesson's process peaks near 250 MB (README, Performance); keep a margin for the rest of the machine.
+        // A lesson's process peaks near 250 MB (docs/guide/performance.md); keep a margin for the rest of the machine.
         const long perProcess = 400L << 20;
         double available = SystemMemory.AvailableBytes();
         int byMemory = (int)Math.Clamp(available / perProcess, 1, 1024);

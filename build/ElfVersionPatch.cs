@@ -167,7 +167,7 @@ namespace Lessons.Build
                 var outcome = ElfVersionPatch.MakeRequirementWeak(item.ItemSpec, Version);
                 if (outcome == ElfPatchOutcome.Patched)
                     Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                        $"Made the {Version} requirement of {item.ItemSpec} weak: this system's libstdc++ lacks it (see README, 'Debian 12').");
+                        $"Made the {Version} requirement of {item.ItemSpec} weak: this system's libstdc++ lacks it (see docs/guide/building.md, 'Debian 12').");
             }
             return true;
         }

@@ -10,8 +10,6 @@ namespace Lessons.Core.Catalog;
 /// </summary>
 public static partial class LessonDocs
 {
-    /// <summary>Where the tutorials are, from docs/ (they sit beside the repository, in ../shared/seeds/).</summary>
-    public const string SeedsFromDocs = "../../shared/seeds/";
 
     // One line per tutorial for the reading order; a tutorial without a line is still listed.
     static readonly Dictionary<string, string> TutorialTopics = new()
@@ -39,7 +37,7 @@ public static partial class LessonDocs
         foreach (Chapter chapter in chapters)
         {
             string topic = TutorialTopics.TryGetValue(chapter.Number, out string? words) ? words + ": " : "";
-            text.AppendLine($"{number++}. [Tutorial {chapter.Number}]({chapter.FileName}) ([`{chapter.File}`]({SeedsFromDocs}{chapter.File})): {topic}"
+            text.AppendLine($"{number++}. [Tutorial {chapter.Number}]({chapter.FileName}) (`{chapter.File}`): {topic}"
                 + string.Join(", ", chapter.Sections.Select(s => $"[{s.Lesson.Id}]({chapter.FileName}#{s.Lesson.Id})")));
         }
         text.AppendLine();
@@ -56,7 +54,7 @@ public static partial class LessonDocs
         text.AppendLine("The course is also a static site that opens from disk, with each recorded graph's backward stepped");
         text.AppendLine("by hand, node by node, and a slider over each training animation: build it with");
         text.AppendLine("`dotnet run --project Lessons.Cli -- site out/` and open `out/index.html` in a browser (it is");
-        text.AppendLine("generated, not committed; see [The course site](../README.md#the-course-site)).");
+        text.AppendLine("generated, not committed; see [The course site](guide/course.md#the-course-site)).");
         text.AppendLine();
         text.AppendLine("Reading the code: a lesson is a class deriving `Lesson`; its `Run(LessonContext context)` reads like");
         text.AppendLine("the tutorial. `context.Print(...)` is Python's `print` (PyTorch's own formats), `context.Record(...)`");
@@ -70,7 +68,7 @@ public static partial class LessonDocs
     static string SourceLine(Lesson lesson)
     {
         string section = lesson.Source.Numbered ? $" §{lesson.Source.Section}" : "";
-        return $"**{lesson.Title}**, from [`{lesson.Source.File}`]({SeedsFromDocs}{lesson.Source.File}){section} «{lesson.Source.Heading}».";
+        return $"**{lesson.Title}**, from `{lesson.Source.File}`{section} «{lesson.Source.Heading}».";
     }
 
     /// <summary>Which members of shared code the page has shown, and under which lesson.</summary>

@@ -62,7 +62,7 @@ public static partial class LessonDocs
             text.AppendLine(navigation);
             text.AppendLine();
             string topic = TutorialTopics.TryGetValue(chapter.Number, out string? words) ? $": {words}" : "";
-            text.AppendLine($"The lessons of [`{chapter.File}`]({SeedsFromDocs}{chapter.File}){topic}.");
+            text.AppendLine($"The lessons of `{chapter.File}`{topic}.");
             text.AppendLine();
             foreach (LessonSection section in chapter.Sections)
                 text.AppendLine($"- [{section.Lesson.Id}](#{section.Lesson.Id}): {section.Lesson.Title}");

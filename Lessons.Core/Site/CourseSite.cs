@@ -190,7 +190,7 @@ public static partial class CourseSite
         string E(string text) => MarkdownHtml.Escape(text);
         html.AppendLine("<h1 id=\"exercises\">Exercises</h1>");
         html.AppendLine($"<p>{ExerciseBook.All.Count} exercises in the course's order, one C# file each in <code>exercises/</code> of the repository. "
-            + "Each file says its task, the tutorial section and the lesson that shows the idea; the gap is a <code>// TODO</code> that throws "
+            + "Each file says its task and the tutorial section it builds on; the gap is a <code>// TODO</code> that throws "
             + "<code>NotImplementedException</code>. Fill it, then check it: the checks compare your code with autograd itself, with gradcheck "
             + "or with the values the tutorial prints.</p>");
         html.AppendLine("<pre class=\"code sh\"><code>dotnet run --project Lessons.Cli -- exercises                      # where you are\n"

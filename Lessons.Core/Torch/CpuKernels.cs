@@ -52,7 +52,7 @@ public static class CpuKernels
     /// every x86-64 CPU, Intel's and AMD's alike: asked for AVX2 (or AVX512) on an AMD EPYC, MKL reads
     /// the request back as AUTO, so only COMPATIBLE gives one result on both vendors. STRICT makes the
     /// results independent of how the matrices happen to be aligned in memory. The cost is in the
-    /// larger float64 products (see README, "Same digits on every machine").
+    /// larger float64 products (see docs/guide/reproducibility.md).
     /// </summary>
     public const string PinnedMklBranch = "COMPATIBLE,STRICT";
 

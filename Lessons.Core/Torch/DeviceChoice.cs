@@ -26,7 +26,7 @@ public sealed record DeviceChoice(DeviceType Type, int? Index)
         if (!TorchNative.IsCudaBuild)
             throw new DeviceUnavailableException(
                 $"{this} asked for, but this is a CPU build of libtorch (TorchSharp-cpu); rebuild with "
-                + "'dotnet build -p:TorchBackend=cuda' on a machine with an NVIDIA GPU and driver (see README, CUDA)");
+                + "'dotnet build -p:TorchBackend=cuda' on a machine with an NVIDIA GPU and driver (see docs/guide/building.md, 'The CUDA build')");
         if (!torch.cuda.is_available())
             throw new DeviceUnavailableException(
                 $"{this} asked for, but no CUDA device is usable (torch.cuda.is_available() is false): check the NVIDIA driver and that a GPU is visible (nvidia-smi)");
