@@ -38,38 +38,23 @@ public static class DocsCommand
                 int workers = Math.Min(parsed.GetValue(jobs) ?? LessonBatch.DefaultJobs(lessons.Count), lessons.Count);
                 var sections = new List<LessonDocs.LessonSection>();
                 var problems = new SortedSet<string>(StringComparer.Ordinal);
-                if (workers > 1)
-                {
-                    string folder = Path.GetFullPath(figureFolder);
-                    // Each child's payload is its part of the page; its files are the media it wrote,
-                    // its notices the pictures it could not draw.
-                    var runs = SelfProcess.RunAll<string>(lessons.Select(lesson => (IReadOnlyList<string>)
-                        ["docs-section", lesson.Id, "--figures", folder]), workers, console);
-                    for (int i = 0; i < lessons.Count; i++)
+                string folder = Path.GetFullPath(figureFolder);
+                // A child's payload is its part of the page; its files are the media it wrote, its
+                // notices the pictures it could not draw.
+                LessonBatch.RunCourse<string>(console, "docs", "no section", workers,
+                    lesson => ["docs-section", lesson.Id, "--figures", folder],
+                    run =>
                     {
-                        ChildResult<string> result = runs[i].GetAwaiter().GetResult();
-                        Envelope<string> report = result.Report;
-                        if (report.Error?.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while running {lessons[i].Id}");
-                        if (report.Error is { } error || report.Payload is not string section)
-                            throw new InvalidOperationException($"{lessons[i].Id}: {report.Error?.Message ?? "no section"}");
-                        console.Error.WriteLine($"[docs] {i + 1}/{lessons.Count} {lessons[i].Id} in {result.Seconds:F1} s");
-                        sections.Add(new LessonDocs.LessonSection(lessons[i], lessons[i].Seed, section));
-                        figures += report.Files.Count;
-                        problems.UnionWith(report.Notices);
-                    }
-                }
-                else
-                {
-                    foreach (Lesson lesson in lessons)
-                    {
-                        LessonRun run = ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
-                            LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
-                        sections.Add(new LessonDocs.LessonSection(lesson, run.Seed, LessonDocs.RunSection(run)));
+                        string section = LessonDocs.RunSection(run);
                         var (written, problem) = WriteMedia(run, figureFolder, console.Interrupt);
-                        figures += written.Count;
-                        if (problem is not null) problems.Add(problem);
-                    }
-                }
+                        return (section, written, problem is null ? [] : [problem]);
+                    },
+                    part =>
+                    {
+                        sections.Add(new LessonDocs.LessonSection(part.Lesson, part.Seed, part.Part));
+                        figures += part.Files.Count;
+                        problems.UnionWith(part.Notices);
+                    });
                 IReadOnlyList<LessonDocs.DocsPage> pages = LessonDocs.Compose(sections);
                 string pageFolder = Path.GetDirectoryName(path) ?? ".";
                 string PathOf(LessonDocs.DocsPage docsPage) => docsPage.RelativePath == LessonDocs.RelativePath

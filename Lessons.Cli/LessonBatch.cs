@@ -29,6 +29,47 @@ public static class LessonBatch
         return Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, lessons), byMemory));
     }
 
+    /// <summary>A lesson's part of the course (a docs section, a site section), the seed it ran with, and what it wrote and noticed.</summary>
+    public readonly record struct CoursePart<T>(Lesson Lesson, T Part, long? Seed, IReadOnlyList<string> Files, IReadOnlyList<string> Notices);
+
+    /// <summary>
+    /// Runs every lesson of the catalogue for a command that builds the course (<c>docs</c>,
+    /// <c>site</c>): in child processes of <paramref name="childArgs"/>, <paramref name="workers"/> at
+    /// a time, when there are several, else here through <paramref name="here"/>. Each part reaches
+    /// <paramref name="onPart"/> in catalogue order as soon as it is ready, so what was written before
+    /// a failure is counted. An interrupted child stops the command; a failed one names its lesson (or
+    /// says <paramref name="missing"/> when it reported nothing).
+    /// </summary>
+    public static void RunCourse<T>(CliConsole console, string stage, string missing, int workers,
+        Func<Lesson, IReadOnlyList<string>> childArgs,
+        Func<LessonRun, (T Part, IReadOnlyList<string> Files, IReadOnlyList<string> Notices)> here,
+        Action<CoursePart<T>> onPart) where T : class
+    {
+        IReadOnlyList<Lesson> lessons = LessonCatalog.All;
+        if (workers > 1)
+        {
+            var runs = SelfProcess.RunAll<T>(lessons.Select(childArgs), workers, console);
+            for (int i = 0; i < lessons.Count; i++)
+            {
+                ChildResult<T> result = runs[i].GetAwaiter().GetResult();
+                Envelope<T> report = result.Report;
+                if (report.Error?.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while running {lessons[i].Id}");
+                if (report.Error is { } error || report.Payload is not { } part)
+                    throw new InvalidOperationException($"{lessons[i].Id}: {report.Error?.Message ?? missing}");
+                console.Error.WriteLine($"[{stage}] {i + 1}/{lessons.Count} {lessons[i].Id} in {result.Seconds:F1} s");
+                onPart(new CoursePart<T>(lessons[i], part, lessons[i].Seed, report.Files, report.Notices));
+            }
+            return;
+        }
+        foreach (Lesson lesson in lessons)
+        {
+            LessonRun run = ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
+                LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
+            var (part, files, notices) = here(run);
+            onPart(new CoursePart<T>(lesson, part, run.Seed, files, notices));
+        }
+    }
+
     /// <summary>
     /// Runs every lesson's child command, <paramref name="jobs"/> at a time, and prints the results
     /// in order as they become ready. Returns the first failing lesson's exit code (catalogue order),

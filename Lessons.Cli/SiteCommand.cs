@@ -27,34 +27,19 @@ public static class SiteCommand
                 IReadOnlyList<Lesson> lessons = LessonCatalog.All;
                 int workers = Math.Min(parsed.GetValue(jobs) ?? LessonBatch.DefaultJobs(lessons.Count), lessons.Count);
                 var parts = new List<CourseSite.SiteLesson>();
-                if (workers > 1)
-                {
-                    var runs = SelfProcess.RunAll<CourseSite.SiteLesson>(lessons.Select(lesson => (IReadOnlyList<string>)
-                        ["site-section", lesson.Id, "--site", site]), workers, console);
-                    for (int i = 0; i < lessons.Count; i++)
+                LessonBatch.RunCourse<CourseSite.SiteLesson>(console, "site", "no part of the site", workers,
+                    lesson => ["site-section", lesson.Id, "--site", site],
+                    run =>
                     {
-                        ChildResult<CourseSite.SiteLesson> result = runs[i].GetAwaiter().GetResult();
-                        Envelope<CourseSite.SiteLesson> report = result.Report;
-                        if (report.Error?.ExitCode == ExitCodes.Interrupted) throw new LessonInterruptedException($"interrupted while running {lessons[i].Id}");
-                        if (report.Error is { } error || report.Payload is not { } part)
-                            throw new InvalidOperationException($"{lessons[i].Id}: {report.Error?.Message ?? "no part of the site"}");
-                        console.Error.WriteLine($"[site] {i + 1}/{lessons.Count} {lessons[i].Id} in {result.Seconds:F1} s");
-                        parts.Add(part);
-                        media += part.Files.Count;
-                    }
-                }
-                else
-                {
-                    foreach (Lesson lesson in lessons)
-                    {
-                        LessonRun run = ProgressDisplay.Run(console, lesson.Id, false, (progress, _) =>
-                            LessonRunner.Run(lesson, console.Settings with { Progress = progress }));
                         CourseSite.SiteLesson part = CourseSite.Lesson(run, site, console.Interrupt);
                         SettleGarbage();
-                        parts.Add(part);
-                        media += part.Files.Count;
-                    }
-                }
+                        return (part, part.Files, part.Problems);
+                    },
+                    part =>
+                    {
+                        parts.Add(part.Part);
+                        media += part.Part.Files.Count;
+                    });
                 IReadOnlyList<string> pages = CourseSite.Write(parts, site);
                 console.Out.WriteLine($"wrote the course site in {site}: {pages.Count} files (pages, script, style sheet) and {media} figures and frames ({lessons.Count} lessons, {workers} at a time)");
                 foreach (string problem in parts.SelectMany(p => p.Problems).Distinct()) console.Out.WriteLine(problem);
